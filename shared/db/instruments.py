@@ -1,0 +1,92 @@
+"""Instruments: reference data shared by all users (not user data, so not scoped to one)."""
+
+from shared.db.base import Database
+from shared.errors import NotFound
+from shared.schemas import Instrument, InstrumentClassification, InstrumentCreate, Symbol
+
+_COLUMNS = (
+    "symbol", "name", "instrument_type", "current_price",
+    "allocation_asset_class", "allocation_regions", "allocation_sectors",
+)  # fmt: skip
+
+
+class Instruments:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def get(self, symbol: Symbol) -> Instrument:
+        row = self.db.fetch_one("SELECT * FROM instruments WHERE symbol = :s", {"s": symbol})
+        if row is None:
+            raise NotFound(f"instrument {symbol!r} does not exist")
+        return Instrument.model_validate(row)
+
+    def all(self) -> list[Instrument]:
+        rows = self.db.fetch_all("SELECT * FROM instruments ORDER BY symbol")
+        return [Instrument.model_validate(row) for row in rows]
+
+    def find(self, symbols: list[str]) -> list[Instrument]:
+        """The instruments among these symbols that exist, by symbol."""
+        rows = self.db.fetch_all(
+            # A comma-joined text, because the Data API takes no array parameters.
+            "SELECT * FROM instruments WHERE symbol = ANY(string_to_array(:symbols, ','))"
+            " ORDER BY symbol",
+            {"symbols": ",".join(symbols)},
+        )
+        return [Instrument.model_validate(row) for row in rows]
+
+    def search(self, query: str, limit: int = 20) -> list[Instrument]:
+        """Symbol prefix matches first, then names containing the text (for autocomplete)."""
+        text = query.strip().lower()
+        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.db.fetch_all(
+            "SELECT * FROM instruments"
+            " WHERE lower(symbol) LIKE :prefix OR lower(name) LIKE :contains"
+            " ORDER BY (lower(symbol) LIKE :prefix) DESC, symbol LIMIT :limit",
+            {"prefix": pattern + "%", "contains": "%" + pattern + "%", "limit": limit},
+        )
+        return [Instrument.model_validate(row) for row in rows]
+
+    def upsert(self, instrument: InstrumentCreate) -> Instrument:
+        """Insert, or replace every field of, the instrument with this symbol."""
+        values = instrument.model_dump()
+        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "symbol")
+        row = self.db.fetch_one(
+            f"INSERT INTO instruments ({', '.join(_COLUMNS)})"
+            f" VALUES ({', '.join(':' + c for c in _COLUMNS)})"
+            f" ON CONFLICT (symbol) DO UPDATE SET {updates} RETURNING *",
+            values,
+        )
+        assert row is not None
+        return Instrument.model_validate(row)
+
+    def ensure(self, symbol: Symbol, name: str | None = None) -> Instrument:
+        """The instrument, created untagged (to be classified by the next analysis) if unknown."""
+        self.db.execute(
+            "INSERT INTO instruments (symbol, name) VALUES (:symbol, :name)"
+            " ON CONFLICT (symbol) DO NOTHING",
+            {"symbol": symbol, "name": name or symbol},
+        )
+        return self.get(symbol)
+
+    def untagged(self, symbols: list[str]) -> list[str]:
+        """Which of these symbols still lack allocation data."""
+        rows = self.db.fetch_all(
+            "SELECT symbol FROM instruments WHERE allocation_asset_class IS NULL"
+            " AND symbol = ANY(string_to_array(:symbols, ',')) ORDER BY symbol",
+            {"symbols": ",".join(symbols)},
+        )
+        return [row["symbol"] for row in rows]
+
+    def classify(self, symbol: Symbol, classification: InstrumentClassification) -> Instrument:
+        """Store the tagger's classification; the price is left as it is."""
+        row = self.db.fetch_one(
+            "UPDATE instruments SET instrument_type = :instrument_type,"
+            " allocation_asset_class = :allocation_asset_class,"
+            " allocation_regions = :allocation_regions,"
+            " allocation_sectors = :allocation_sectors"
+            " WHERE symbol = :symbol RETURNING *",
+            {**classification.model_dump(), "symbol": symbol},
+        )
+        if row is None:
+            raise NotFound(f"instrument {symbol!r} does not exist")
+        return Instrument.model_validate(row)

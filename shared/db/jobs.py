@@ -1,0 +1,258 @@
+"""Analysis jobs: the row the SPA polls, updated by every state of the workflow.
+
+Status moves follow the lifecycle below and anything else is refused with `InvalidTransition`;
+repeating the current status is accepted and changes nothing, because retries and duplicate
+events repeat writes.
+"""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+from shared.db.base import Database, assignments
+from shared.errors import Conflict, ConstraintViolation, InvalidTransition, NotFound
+from shared.schemas import (
+    STEP_NAMES,
+    Job,
+    JobCreate,
+    JobStatus,
+    PayloadKind,
+    StepName,
+    StepState,
+    StepStatus,
+)
+
+# failed -> running is a redrive.
+JOB_MOVES: dict[JobStatus, set[JobStatus]] = {
+    "pending": {"running", "failed"},
+    "running": {"completed", "failed"},
+    "failed": {"running"},
+    "completed": set(),
+}
+# running -> running is another attempt (a retry); failed -> running a retry or a redrive;
+# pending -> failed a state that failed before its function ran.
+STEP_MOVES: dict[StepStatus, set[StepStatus]] = {
+    "pending": {"running", "failed"},
+    "running": {"running", "succeeded", "failed"},
+    "failed": {"running", "failed"},
+    "succeeded": set(),
+}
+PAYLOAD_COLUMNS: dict[PayloadKind, str] = {
+    "report": "report_payload",
+    "charts": "charts_payload",
+    "retirement": "retirement_payload",
+    "summary": "summary_payload",
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Jobs:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def create(self, user_id: str, job: JobCreate) -> Job:
+        """A pending job with every step pending; Conflict if the user already has one active."""
+        steps = {name: StepState().model_dump(mode="json") for name in STEP_NAMES}
+        try:
+            row = self.db.fetch_one(
+                "INSERT INTO jobs (clerk_user_id, job_type, request_payload, steps)"
+                " VALUES (:user_id, :job_type, :request_payload, :steps) RETURNING *",
+                {**job.model_dump(), "user_id": user_id, "steps": steps},
+            )
+        except ConstraintViolation as error:
+            if error.constraint == "jobs_one_active_per_user":
+                raise Conflict("an analysis is already pending or running") from error
+            if error.constraint == "jobs_clerk_user_id_fkey":
+                raise NotFound(f"user {user_id!r} does not exist") from error
+            raise
+        assert row is not None
+        return Job.model_validate(row)
+
+    def get(self, user_id: str, job_id: UUID) -> Job:
+        return Job.model_validate(self._row(self.db, user_id, job_id))
+
+    def active(self, user_id: str) -> Job | None:
+        """The user's pending or running analysis, if any."""
+        row = self.db.fetch_one(
+            "SELECT * FROM jobs WHERE clerk_user_id = :user_id"
+            " AND status IN ('pending', 'running') ORDER BY created_at DESC LIMIT 1",
+            {"user_id": user_id},
+        )
+        return None if row is None else Job.model_validate(row)
+
+    def recent(self, user_id: str, limit: int = 20, offset: int = 0) -> list[Job]:
+        """The user's jobs, most recent first."""
+        rows = self.db.fetch_all(
+            "SELECT * FROM jobs WHERE clerk_user_id = :user_id"
+            " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset",
+            {"user_id": user_id, "limit": limit, "offset": offset},
+        )
+        return [Job.model_validate(row) for row in rows]
+
+    def set_execution(self, user_id: str, job_id: UUID, execution_arn: str) -> Job:
+        return self._update(user_id, job_id, {"execution_arn": execution_arn})
+
+    def set_status(
+        self,
+        user_id: str,
+        job_id: UUID,
+        status: JobStatus,
+        *,
+        error: str | None = None,
+        cause: str | None = None,
+        failed_step: StepName | None = None,
+    ) -> Job:
+        """Move the job along its lifecycle, stamping when it started and ended.
+
+        A failed job that runs again (a redrive) counts one more redrive and forgets its error.
+        """
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            if status == current.status and status != "failed":
+                return current
+            if status != current.status and status not in JOB_MOVES[current.status]:
+                raise InvalidTransition(
+                    f"job {job_id} is {current.status} and cannot become {status}"
+                )
+            changes: dict[str, Any] = {"status": status}
+            if status == "running":
+                changes.update(error_message=None, error_cause=None, failed_step=None)
+                changes["started_at"] = current.started_at or _now()
+                changes["completed_at"] = None
+                if current.status == "failed":
+                    changes["redrive_count"] = current.redrive_count + 1
+            elif status == "failed":
+                changes.update(error_message=error, error_cause=cause, failed_step=failed_step)
+                changes["completed_at"] = _now()
+            elif status == "completed":
+                changes["completed_at"] = _now()
+            return self._update(user_id, job_id, changes, tx)
+
+    def mark_step(
+        self,
+        user_id: str,
+        job_id: UUID,
+        step: StepName,
+        status: StepStatus,
+        *,
+        error: str | None = None,
+        total: int | None = None,
+    ) -> Job:
+        """Record a step starting (again), succeeding or failing, with its timestamps and error."""
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            state = current.steps[step]
+            if status == state.status == "succeeded":
+                return current
+            if status not in STEP_MOVES[state.status]:
+                raise InvalidTransition(
+                    f"step {step} of job {job_id} is {state.status} and cannot become {status}"
+                )
+            now = _now()
+            if status == "running":
+                state = state.model_copy(
+                    update={
+                        "status": status,
+                        "attempts": state.attempts + 1,
+                        "started_at": state.started_at or now,
+                        "completed_at": None,
+                        "error": None,
+                    }
+                )
+            else:
+                state = state.model_copy(
+                    update={"status": status, "completed_at": now, "error": error}
+                )
+            if total is not None:
+                state = state.model_copy(update={"total": total, "done": state.done or 0})
+            return self._save_step(tx, current, step, state)
+
+    def count_step_item(self, user_id: str, job_id: UUID, step: StepName) -> Job:
+        """One more item of a step done (an instrument tagged by the Map)."""
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            state = current.steps[step]
+            done = (state.done or 0) + 1
+            if state.total is not None:
+                done = min(done, state.total)
+            return self._save_step(tx, current, step, state.model_copy(update={"done": done}))
+
+    def store_payload(
+        self, user_id: str, job_id: UUID, kind: PayloadKind, payload: dict[str, Any]
+    ) -> Job:
+        """Store a step's result (report, charts, retirement projection or summary)."""
+        return self._update(user_id, job_id, {PAYLOAD_COLUMNS[kind]: payload})
+
+    def record_usage(
+        self,
+        user_id: str,
+        job_id: UUID,
+        agent: str,
+        *,
+        input_tokens: int,
+        output_tokens: int,
+        cost_usd: Decimal,
+    ) -> Job:
+        """Set one agent's token usage and cost; the job's totals are the sum over agents.
+
+        Recording the same agent again replaces its figures, so a re-run never double counts.
+        """
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            usage = {
+                **current.usage,
+                agent: {
+                    "input_tokens": input_tokens,
+                    "output_tokens": output_tokens,
+                    "cost_usd": str(cost_usd),
+                },
+            }
+            return self._update(
+                user_id,
+                job_id,
+                {
+                    "usage": usage,
+                    "input_tokens": sum(u["input_tokens"] for u in usage.values()),
+                    "output_tokens": sum(u["output_tokens"] for u in usage.values()),
+                    "cost_usd": sum((Decimal(u["cost_usd"]) for u in usage.values()), Decimal()),
+                },
+                tx,
+            )
+
+    def _save_step(self, tx: Database, job: Job, step: StepName, state: StepState) -> Job:
+        steps = {name: s.model_dump(mode="json") for name, s in job.steps.items()}
+        steps[step] = state.model_dump(mode="json")
+        return self._update(job.clerk_user_id, job.id, {"steps": steps}, tx)
+
+    def _row(
+        self, db: Database, user_id: str, job_id: UUID, *, lock: bool = False
+    ) -> dict[str, Any]:
+        row = db.fetch_one(
+            "SELECT * FROM jobs WHERE id = :id AND clerk_user_id = :user_id"
+            + (" FOR UPDATE" if lock else ""),
+            {"id": job_id, "user_id": user_id},
+        )
+        if row is None:
+            raise NotFound(f"job {job_id} does not exist")
+        return row
+
+    def _update(
+        self, user_id: str, job_id: UUID, changes: dict[str, Any], db: Database | None = None
+    ) -> Job:
+        try:
+            row = (db or self.db).fetch_one(
+                f"UPDATE jobs SET {assignments(list(changes))}"
+                " WHERE id = :id AND clerk_user_id = :user_id RETURNING *",
+                {**changes, "id": job_id, "user_id": user_id},
+            )
+        except ConstraintViolation as error:
+            if error.constraint == "jobs_one_active_per_user":
+                raise Conflict("another analysis is already pending or running") from error
+            raise
+        if row is None:
+            raise NotFound(f"job {job_id} does not exist")
+        return Job.model_validate(row)

@@ -1,0 +1,53 @@
+"""Typed errors raised by the shared code; the API maps them to HTTP, the workflow to Retry rules."""
+
+
+class AlexError(Exception):
+    """Base class: `message` is written for the person who has to act on it."""
+
+    code = "error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(AlexError):
+    code = "not_found"
+
+
+class Conflict(AlexError):
+    code = "conflict"
+
+
+class InvalidInput(AlexError):
+    code = "invalid_input"
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class InvalidTransition(Conflict):
+    """A job or step status move that the lifecycle does not allow (e.g. completed -> pending)."""
+
+    code = "invalid_transition"
+
+
+class DatabaseError(AlexError):
+    code = "database_error"
+
+
+class ConstraintViolation(DatabaseError):
+    """The database refused a write; `constraint` names the rule (e.g. positions_quantity_check)."""
+
+    code = "constraint_violation"
+
+    def __init__(self, message: str, constraint: str | None) -> None:
+        super().__init__(message)
+        self.constraint = constraint
+
+
+class DatabaseResuming(DatabaseError):
+    """Aurora Serverless is waking from 0 ACU and did not answer in time: retry later."""
+
+    code = "database_resuming"

@@ -1,0 +1,47 @@
+"""Settings for every part of Alex, read once from the environment, with defaults that work locally."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    environment: Literal["local", "aws"] = Field(
+        "local", validation_alias="ALEX_ENV", description="Where this process runs."
+    )
+    data_dir: Path = Field(
+        PROJECT_ROOT / ".alex",
+        validation_alias="ALEX_DATA_DIR",
+        description="Local state: the embedded PostgreSQL data directory and tools.",
+    )
+
+    # Database: a PostgreSQL URL (local, tests), or the Aurora Data API (AWS).
+    database_url: str | None = Field(None, validation_alias="DATABASE_URL")
+    db_cluster_arn: str | None = Field(None, validation_alias="DB_CLUSTER_ARN")
+    db_secret_arn: str | None = Field(None, validation_alias="DB_SECRET_ARN")
+    db_name: str = Field("alex", validation_alias="DB_NAME")
+    aws_region: str | None = Field(
+        None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+    )
+
+    # Model: Bedrock by default; ALEX_MODEL takes any LiteLLM model string, or "offline".
+    bedrock_model_id: str = Field("openai.gpt-oss-120b-1:0", validation_alias="BEDROCK_MODEL_ID")
+    bedrock_region: str = Field("us-west-2", validation_alias="BEDROCK_REGION")
+    model: str | None = Field(None, validation_alias="ALEX_MODEL")
+    model_base_url: str | None = Field(None, validation_alias="ALEX_MODEL_BASE_URL")
+
+    @property
+    def uses_data_api(self) -> bool:
+        return self.db_cluster_arn is not None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,69 @@
+"""Fixtures shared by the suite: a real PostgreSQL, migrated once, emptied after each test.
+
+The server is a throwaway embedded one unless ALEX_TEST_DATABASE_URL names a database the suite
+may fill and empty. `db` runs each repository test twice: through psycopg and through the Data
+API driver (over a stand-in for AWS's endpoint, backed by the same PostgreSQL).
+"""
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.db import Database
+from shared.db.data_api import DataApiDriver
+from shared.db.migrate import migrate
+from shared.db.psycopg_driver import PsycopgDriver
+from tests.support.data_api_standin import StandInDataApi
+
+CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:alex-test"
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:alex-test-AbCdEf"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = os.environ.get("ALEX_TEST_DATABASE_URL")
+    if url:
+        yield url
+        return
+    from local.postgres import start
+
+    server, url = start(Path(tmp_path_factory.mktemp("postgres")) / "data", "alex_test")
+    yield url
+    server.cleanup()
+
+
+@pytest.fixture(scope="session")
+def migrated_url(database_url: str) -> str:
+    db = PsycopgDriver(database_url)
+    migrate(db)
+    db.close()
+    return database_url
+
+
+def _empty(url: str) -> None:
+    db = PsycopgDriver(url)
+    db.execute("TRUNCATE users, instruments, accounts, positions, jobs CASCADE")
+    db.close()
+
+
+@pytest.fixture(params=["psycopg", "data_api"])
+def db(request: pytest.FixtureRequest, migrated_url: str) -> Iterator[Database]:
+    """A migrated, empty database, through each driver in turn."""
+    if request.param == "psycopg":
+        database: Database = PsycopgDriver(migrated_url)
+    else:
+        database = DataApiDriver(CLUSTER_ARN, SECRET_ARN, "alex", StandInDataApi(migrated_url))
+    yield database
+    database.close()
+    _empty(migrated_url)
+
+
+@pytest.fixture
+def pg(migrated_url: str) -> Iterator[PsycopgDriver]:
+    """A migrated, empty database through psycopg only (for what the drivers do not change)."""
+    database = PsycopgDriver(migrated_url)
+    yield database
+    database.close()
+    _empty(migrated_url)
