@@ -25,14 +25,15 @@ log = logging.getLogger("alex")
 def _database() -> Iterator[tuple[Database, str, bool]]:
     """The database, its URL, and whether it is the embedded server (started or joined)."""
     settings = get_settings()
-    server, url = postgres.database_url(settings)
-    db = connect(settings.model_copy(update={"database_url": url}))
     try:
-        yield db, url, server is not None
+        server, url = postgres.database_url(settings)
+        db = connect(settings.model_copy(update={"database_url": url}))
+        try:
+            yield db, url, server is not None
+        finally:
+            db.close()
     except AlexError as error:
         raise click.ClickException(error.message) from error
-    finally:
-        db.close()
 
 
 @click.group()
@@ -130,3 +131,7 @@ def test(no_lint: bool, pytest_args: tuple[str, ...]) -> None:
         click.echo("No tests ran: that is a failure.", err=True)
         raise SystemExit(1)
     raise SystemExit(pytest.returncode)
+
+
+if __name__ == "__main__":
+    main()

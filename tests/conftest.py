@@ -6,19 +6,19 @@ API driver (over a stand-in for AWS's endpoint, backed by the same PostgreSQL).
 """
 
 import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg.conninfo import make_conninfo
 
 from shared.db import Database
 from shared.db.data_api import DataApiDriver
 from shared.db.migrate import migrate
 from shared.db.psycopg_driver import PsycopgDriver
-from tests.support.data_api_standin import StandInDataApi
-
-CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:alex-test"
-SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:alex-test-AbCdEf"
+from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN, StandInDataApi
 
 
 @pytest.fixture(scope="session")
@@ -67,3 +67,14 @@ def pg(migrated_url: str) -> Iterator[PsycopgDriver]:
     yield database
     database.close()
     _empty(migrated_url)
+
+
+@pytest.fixture
+def fresh_database_url(database_url: str) -> Iterator[str]:
+    """A new, empty database on the test server (for migrations, reset and the CLI)."""
+    name = f"alex_fresh_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield make_conninfo(database_url, dbname=name)
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')

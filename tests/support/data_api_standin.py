@@ -22,6 +22,8 @@ from psycopg.types.json import Jsonb
 
 from shared.db.psycopg_driver import to_pyformat
 
+CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:alex-test"
+SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:alex-test-AbCdEf"
 _SERVICE = botocore.session.get_session().get_service_model("rds-data")
 
 # PostgreSQL type OIDs the schema uses, by the name the Data API reports in columnMetadata.

@@ -1,0 +1,195 @@
+"""DataApiDriver against botocore's Stubber: request shapes checked by the rds-data service model."""
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+from uuid import UUID
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from shared.db.data_api import DataApiDriver
+from shared.errors import ConstraintViolation, DatabaseError, DatabaseResuming
+from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN
+
+TARGET = {"resourceArn": CLUSTER_ARN, "secretArn": SECRET_ARN}
+ID = UUID("6f1c2b9e-9a57-4c0e-8f3b-2d6a1e0c5b44")
+
+
+@pytest.fixture
+def stubbed() -> Any:
+    client = boto3.client(
+        "rds-data", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
+    )
+    with Stubber(client) as stubber:
+        sleeps: list[float] = []
+        driver = DataApiDriver(CLUSTER_ARN, SECRET_ARN, "alex", client, sleep=sleeps.append)
+        yield driver, stubber, sleeps
+        stubber.assert_no_pending_responses()
+
+
+def _statement(sql: str, parameters: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
+    return {
+        **TARGET, "database": "alex", "sql": sql, "parameters": parameters,
+        "includeResultMetadata": True, **extra,
+    }  # fmt: skip
+
+
+def test_every_python_type_is_sent_with_its_field_and_type_hint(stubbed: Any) -> None:
+    driver, stubber, _ = stubbed
+    params = {
+        "none": None, "flag": True, "count": 7, "ratio": 0.25, "text": "hé",
+        "blob": b"\x00\x01", "money": Decimal("1234.50"), "id": ID,
+        "day": date(2026, 11, 22),
+        "moment": datetime(2026, 11, 22, 10, 30, 5, 123456, tzinfo=UTC),
+        "local_moment": datetime(2026, 11, 22, 12, 0, tzinfo=UTC).astimezone(),
+        "clock": time(9, 15, 30),
+        "doc": {"equity": 70.5, "tags": ["a"]}, "items": [1, 2],
+    }  # fmt: skip
+    expected = [
+        {"name": "none", "value": {"isNull": True}},
+        {"name": "flag", "value": {"booleanValue": True}},
+        {"name": "count", "value": {"longValue": 7}},
+        {"name": "ratio", "value": {"doubleValue": 0.25}},
+        {"name": "text", "value": {"stringValue": "hé"}},
+        {"name": "blob", "value": {"blobValue": b"\x00\x01"}},
+        {"name": "money", "value": {"stringValue": "1234.50"}, "typeHint": "DECIMAL"},
+        {"name": "id", "value": {"stringValue": str(ID)}, "typeHint": "UUID"},
+        {"name": "day", "value": {"stringValue": "2026-11-22"}, "typeHint": "DATE"},
+        {"name": "moment", "value": {"stringValue": "2026-11-22 10:30:05.123456"},
+         "typeHint": "TIMESTAMP"},
+        {"name": "local_moment", "value": {"stringValue": "2026-11-22 12:00:00.000000"},
+         "typeHint": "TIMESTAMP"},
+        {"name": "clock", "value": {"stringValue": "09:15:30.000000"}, "typeHint": "TIME"},
+        {"name": "doc", "value": {"stringValue": '{"equity": 70.5, "tags": ["a"]}'},
+         "typeHint": "JSON"},
+        {"name": "items", "value": {"stringValue": "[1, 2]"}, "typeHint": "JSON"},
+    ]  # fmt: skip
+    stubber.add_response(
+        "execute_statement",
+        {"numberOfRecordsUpdated": 1},
+        _statement("INSERT ...", expected),
+    )
+    assert driver.execute("INSERT ...", params) == 1
+
+
+def test_an_unsendable_type_names_the_parameter(stubbed: Any) -> None:
+    driver, _, _ = stubbed
+    with pytest.raises(TypeError, match="parameter :when"):
+        driver.execute("SELECT :when", {"when": object()})
+
+
+def test_results_decode_to_the_types_psycopg_returns(stubbed: Any) -> None:
+    driver, stubber, _ = stubbed
+    columns = [
+        ("id", "uuid", {"stringValue": str(ID)}),
+        ("price", "numeric", {"stringValue": "99.100000"}),
+        ("allocation", "jsonb", {"stringValue": '{"equity": 100}'}),
+        ("created_at", "timestamptz", {"stringValue": "2026-11-22 10:30:05.5"}),
+        ("naive", "timestamp", {"stringValue": "2026-11-22 10:30:05"}),
+        ("as_of_date", "date", {"stringValue": "2026-11-21"}),
+        ("at", "time", {"stringValue": "09:15:30"}),
+        ("years", "int4", {"longValue": 20}),
+        ("share", "float8", {"doubleValue": 0.5}),
+        ("active", "bool", {"booleanValue": False}),
+        ("name", "text", {"stringValue": "VTI"}),
+        ("missing", "text", {"isNull": True}),
+        ("tags", "_text", {"arrayValue": {"stringValues": ["a", "b"]}}),
+    ]
+    stubber.add_response(
+        "execute_statement",
+        {
+            "columnMetadata": [{"name": n, "label": n, "typeName": t} for n, t, _ in columns],
+            "records": [[field for _, _, field in columns]],
+        },
+        _statement("SELECT ...", []),
+    )
+    assert driver.fetch_one("SELECT ...") == {
+        "id": ID,
+        "price": Decimal("99.100000"),
+        "allocation": {"equity": 100},
+        "created_at": datetime(2026, 11, 22, 10, 30, 5, 500000, tzinfo=UTC),
+        "naive": datetime(2026, 11, 22, 10, 30, 5),
+        "as_of_date": date(2026, 11, 21),
+        "at": time(9, 15, 30),
+        "years": 20,
+        "share": 0.5,
+        "active": False,
+        "name": "VTI",
+        "missing": None,
+        "tags": ["a", "b"],
+    }
+
+
+def test_transaction_commits_with_its_id(stubbed: Any) -> None:
+    driver, stubber, _ = stubbed
+    stubber.add_response(
+        "begin_transaction", {"transactionId": "tx-1"}, {**TARGET, "database": "alex"}
+    )
+    stubber.add_response(
+        "execute_statement",
+        {"numberOfRecordsUpdated": 2},
+        _statement("UPDATE ...", [], transactionId="tx-1"),
+    )
+    stubber.add_response(
+        "commit_transaction",
+        {"transactionStatus": "Transaction Committed"},
+        {**TARGET, "transactionId": "tx-1"},
+    )
+    with driver.transaction() as tx, tx.transaction() as inner:
+        assert inner.execute("UPDATE ...") == 2
+
+
+def test_transaction_rolls_back_when_the_block_fails(stubbed: Any) -> None:
+    driver, stubber, _ = stubbed
+    stubber.add_response(
+        "begin_transaction", {"transactionId": "tx-2"}, {**TARGET, "database": "alex"}
+    )
+    stubber.add_response(
+        "rollback_transaction",
+        {"transactionStatus": "Rollback Complete"},
+        {**TARGET, "transactionId": "tx-2"},
+    )
+    with pytest.raises(RuntimeError, match="boom"), driver.transaction():
+        raise RuntimeError("boom")
+
+
+def test_a_resuming_cluster_is_waited_for_with_backoff(stubbed: Any) -> None:
+    driver, stubber, sleeps = stubbed
+    for _ in range(3):
+        stubber.add_client_error(
+            "execute_statement", "DatabaseResumingException", "The cluster is resuming"
+        )
+    stubber.add_response("execute_statement", {"numberOfRecordsUpdated": 0})
+    assert driver.execute("SELECT 1") == 0
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+def test_a_cluster_that_keeps_resuming_raises_database_resuming(stubbed: Any) -> None:
+    driver, stubber, sleeps = stubbed
+    # Waits of 0.5 + 1 + 2 + 4 + 8 + 10 x 8 = 95.5 s pass the 90 s limit: 14 calls in all.
+    for _ in range(14):
+        stubber.add_client_error(
+            "execute_statement", "DatabaseResumingException", "The cluster is resuming"
+        )
+    with pytest.raises(DatabaseResuming, match="still resuming after 96s"):
+        driver.execute("SELECT 1")
+    assert len(sleeps) == 13 and sum(sleeps[:-1]) < 90 <= sum(sleeps)
+    assert max(sleeps) == 10.0
+
+
+def test_sql_errors_become_typed_errors(stubbed: Any) -> None:
+    driver, stubber, _ = stubbed
+    stubber.add_client_error(
+        "execute_statement",
+        "BadRequestException",
+        'ERROR: new row for relation "positions" violates check constraint'
+        ' "positions_quantity_check"',
+    )
+    stubber.add_client_error("execute_statement", "BadRequestException", "syntax error")
+    with pytest.raises(ConstraintViolation) as excinfo:
+        driver.execute("UPDATE positions SET quantity = -1")
+    assert excinfo.value.constraint == "positions_quantity_check"
+    with pytest.raises(DatabaseError, match="BadRequestException: syntax error"):
+        driver.execute("SELEC")
