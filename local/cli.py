@@ -117,11 +117,15 @@ def db_reset(with_test_data: bool) -> None:
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(no_lint: bool, pytest_args: tuple[str, ...]) -> None:
     """Run the linters and the whole test suite (extra arguments go to pytest)."""
-    checks = [] if no_lint else [
-        ["ruff", "check", "."],
-        ["ruff", "format", "--check", "."],
-        ["mypy"],
-    ]  # fmt: skip
+    checks = (
+        []
+        if no_lint
+        else [
+            ["ruff", "check", "."],
+            ["ruff", "format", "--check", "."],
+            ["mypy"],
+        ]
+    )
     for check in checks:
         click.echo(f"$ {' '.join(check)}")
         if subprocess.run([sys.executable, "-m", *check], cwd=PROJECT_ROOT).returncode:

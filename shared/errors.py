@@ -1,4 +1,4 @@
-"""Typed errors raised by the shared code; the API maps them to HTTP, the workflow to Retry rules."""
+"""Typed errors of the shared code: the API maps them to HTTP, the workflow to Retry rules."""
 
 
 class AlexError(Exception):

@@ -23,9 +23,7 @@ from pydantic import (
 
 # --- Taxonomies --------------------------------------------------------------------------------
 
-AssetClass = Literal[
-    "equity", "fixed_income", "real_estate", "commodities", "cash", "alternatives"
-]
+AssetClass = Literal["equity", "fixed_income", "real_estate", "commodities", "cash", "alternatives"]
 # Five regions that partition the world (emerging markets fall into the one they are in), and
 # "global" for exposure with no home region, such as gold.
 Region = Literal[
@@ -33,22 +31,49 @@ Region = Literal[
 ]
 # User targets may say "international" for everything outside North America.
 RegionTarget = Literal[
-    "north_america", "latin_america", "europe", "middle_east_africa", "asia_pacific", "global",
+    "north_america",
+    "latin_america",
+    "europe",
+    "middle_east_africa",
+    "asia_pacific",
+    "global",
     "international",
-]  # fmt: skip
+]
 Sector = Literal[
-    "technology", "healthcare", "financials", "consumer_discretionary", "consumer_staples",
-    "industrials", "materials", "energy", "utilities", "real_estate", "communication_services",
-    "government_bonds", "corporate_bonds", "securitized_bonds", "precious_metals",
-    "other_commodities", "other",
-]  # fmt: skip
+    "technology",
+    "healthcare",
+    "financials",
+    "consumer_discretionary",
+    "consumer_staples",
+    "industrials",
+    "materials",
+    "energy",
+    "utilities",
+    "real_estate",
+    "communication_services",
+    "government_bonds",
+    "corporate_bonds",
+    "securitized_bonds",
+    "precious_metals",
+    "other_commodities",
+    "other",
+]
 InstrumentType = Literal[
     "etf", "stock", "mutual_fund", "bond_fund", "bond", "reit", "commodity", "money_market"
 ]
 AccountType = Literal[
-    "401k", "403b", "roth_401k", "traditional_ira", "roth_ira", "sep_ira", "taxable", "hsa",
-    "529", "pension", "other",
-]  # fmt: skip
+    "401k",
+    "403b",
+    "roth_401k",
+    "traditional_ira",
+    "roth_ira",
+    "sep_ira",
+    "taxable",
+    "hsa",
+    "529",
+    "pension",
+    "other",
+]
 JobType = Literal["portfolio_analysis"]
 JobStatus = Literal["pending", "running", "completed", "failed"]
 StepStatus = Literal["pending", "running", "succeeded", "failed"]

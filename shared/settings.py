@@ -1,4 +1,4 @@
-"""Settings for every part of Alex, read once from the environment, with defaults that work locally."""
+"""Settings for all of Alex, read once from the environment, with defaults that work locally."""
 
 from functools import lru_cache
 from pathlib import Path

@@ -25,12 +25,18 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
 def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
     server, url = start(tmp_path / "postgres", "alex")
     child = subprocess.run(
-        [sys.executable, "-c",
-         "import sys; from pathlib import Path; from local.postgres import start;"
-         " s, url = start(Path(sys.argv[1]), 'alex'); print(s.get_pid())",
-         str(tmp_path / "postgres")],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from local.postgres import start;"
+            " s, url = start(Path(sys.argv[1]), 'alex'); print(s.get_pid())",
+            str(tmp_path / "postgres"),
+        ],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert int(child.stdout.split()[-1]) == server.get_pid()
     with psycopg.connect(url) as conn:
         assert conn.execute("SELECT 1").fetchone() == (1,), "the child's exit must not stop it"
@@ -41,9 +47,13 @@ def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
 
 def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     dev = subprocess.Popen(
-        [*ALEX, "dev"], cwd=PROJECT_ROOT, env=_env(tmp_path), stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        [*ALEX, "dev"],
+        cwd=PROJECT_ROOT,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert dev.stdout is not None
     lines = []
     deadline = time.monotonic() + 60
@@ -60,9 +70,12 @@ def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(tmp_pat
         assert row.fetchone() == (3,)
 
     again = subprocess.run(
-        [*ALEX, "db", "seed", "--with-test-data"], cwd=PROJECT_ROOT, env=_env(tmp_path),
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [*ALEX, "db", "seed", "--with-test-data"],
+        cwd=PROJECT_ROOT,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+    )
     assert again.returncode == 0, again.stderr
     assert "instruments seeded." in again.stdout and "created" not in again.stdout
 
@@ -79,9 +92,12 @@ def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(tmp_pat
 def test_db_reset_twice_leaves_the_same_rows(fresh_database_url: str, tmp_path: Path) -> None:
     def reset_and_count() -> list[tuple[str, int]]:
         result = subprocess.run(
-            [*ALEX, "db", "reset", "--with-test-data", "--yes"], cwd=PROJECT_ROOT,
-            env=_env(tmp_path, DATABASE_URL=fresh_database_url), capture_output=True, text=True,
-        )  # fmt: skip
+            [*ALEX, "db", "reset", "--with-test-data", "--yes"],
+            cwd=PROJECT_ROOT,
+            env=_env(tmp_path, DATABASE_URL=fresh_database_url),
+            capture_output=True,
+            text=True,
+        )
         assert result.returncode == 0, result.stderr
         with psycopg.connect(fresh_database_url) as conn:
             return [
@@ -96,10 +112,12 @@ def test_db_reset_twice_leaves_the_same_rows(fresh_database_url: str, tmp_path: 
 
 def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path: Path) -> None:
     result = subprocess.run(
-        [*ALEX, "db", "migrate"], cwd=PROJECT_ROOT,
+        [*ALEX, "db", "migrate"],
+        cwd=PROJECT_ROOT,
         env=_env(tmp_path, DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"),
-        capture_output=True, text=True,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "Error: cannot connect to PostgreSQL" in result.stderr
     assert "Traceback" not in result.stderr
@@ -108,16 +126,22 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path: Path) -> N
 @pytest.mark.parametrize("args", [["db", "reset"], ["db", "reset", "--with-test-data"]])
 def test_reset_asks_before_dropping_anything(args: list[str], tmp_path: Path) -> None:
     result = subprocess.run(
-        [*ALEX, *args], cwd=PROJECT_ROOT, env=_env(tmp_path, DATABASE_URL="postgresql://x@/y"),
-        input="n\n", capture_output=True, text=True,
-    )  # fmt: skip
+        [*ALEX, *args],
+        cwd=PROJECT_ROOT,
+        env=_env(tmp_path, DATABASE_URL="postgresql://x@/y"),
+        input="n\n",
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1 and "Aborted" in result.stderr
 
 
 def test_test_command_fails_when_no_test_runs() -> None:
     result = subprocess.run(
         [*ALEX, "test", "--no-lint", "tests/test_schemas.py", "-k", "no_test_has_this_name"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True,
-    )  # fmt: skip
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "No tests ran: that is a failure." in result.stderr

@@ -116,14 +116,28 @@ def test_job_steps_come_in_workflow_order_and_money_serialises_as_numbers() -> N
     now = datetime.now(UTC)
     job = Job.model_validate(
         {
-            "id": uuid4(), "clerk_user_id": "u", "status": "pending", "execution_arn": None,
+            "id": uuid4(),
+            "clerk_user_id": "u",
+            "status": "pending",
+            "execution_arn": None,
             "steps": {name: StepState() for name in reversed(STEP_NAMES)},
-            "report_payload": None, "charts_payload": None, "retirement_payload": None,
-            "summary_payload": None, "failed_step": None, "error_message": None,
-            "error_cause": None, "usage": {}, "input_tokens": 0, "output_tokens": 0,
-            "cost_usd": Decimal("0.012345"), "redrive_count": 0, "created_at": now,
-            "started_at": None, "completed_at": None, "updated_at": now,
-        }  # fmt: skip
+            "report_payload": None,
+            "charts_payload": None,
+            "retirement_payload": None,
+            "summary_payload": None,
+            "failed_step": None,
+            "error_message": None,
+            "error_cause": None,
+            "usage": {},
+            "input_tokens": 0,
+            "output_tokens": 0,
+            "cost_usd": Decimal("0.012345"),
+            "redrive_count": 0,
+            "created_at": now,
+            "started_at": None,
+            "completed_at": None,
+            "updated_at": now,
+        }
     )
     assert tuple(job.steps) == STEP_NAMES
     assert job.model_dump(mode="json")["cost_usd"] == 0.012345

@@ -17,7 +17,8 @@ class Accounts:
 
     def for_user(self, user_id: str) -> list[Account]:
         rows = self.db.fetch_all(
-            "SELECT * FROM accounts WHERE clerk_user_id = :user_id ORDER BY created_at, account_name, id",
+            "SELECT * FROM accounts WHERE clerk_user_id = :user_id"
+            " ORDER BY created_at, account_name, id",
             {"user_id": user_id},
         )
         return [Account.model_validate(row) for row in rows]

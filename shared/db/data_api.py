@@ -10,7 +10,8 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, time as clock
+from datetime import UTC, date, datetime
+from datetime import time as clock
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -166,20 +167,19 @@ class DataApiDriver(Database):
 
     def run(self, sql: str, params: Params | None, transaction_id: str | None) -> list[Row]:
         response = self._statement(sql, params, transaction_id)
-        columns = [(c.get("label") or c["name"], c["typeName"]) for c in response.get(
-            "columnMetadata", []
-        )]
+        columns = [
+            (c.get("label") or c["name"], c["typeName"]) for c in response.get("columnMetadata", [])
+        ]
         return [
-            {name: decode_field(field, type_name) for (name, type_name), field in zip(
-                columns, record, strict=True
-            )}
+            {
+                name: decode_field(field, type_name)
+                for (name, type_name), field in zip(columns, record, strict=True)
+            }
             for record in response.get("records", [])
         ]
 
     def count(self, sql: str, params: Params | None, transaction_id: str | None) -> int:
-        updated: int = self._statement(sql, params, transaction_id).get(
-            "numberOfRecordsUpdated", 0
-        )
+        updated: int = self._statement(sql, params, transaction_id).get("numberOfRecordsUpdated", 0)
         return updated
 
     def execute(self, sql: str, params: Params | None = None) -> int:

@@ -5,9 +5,14 @@ from shared.errors import NotFound
 from shared.schemas import Instrument, InstrumentClassification, InstrumentCreate, Symbol
 
 _COLUMNS = (
-    "symbol", "name", "instrument_type", "current_price",
-    "allocation_asset_class", "allocation_regions", "allocation_sectors",
-)  # fmt: skip
+    "symbol",
+    "name",
+    "instrument_type",
+    "current_price",
+    "allocation_asset_class",
+    "allocation_regions",
+    "allocation_sectors",
+)
 
 
 class Instruments:

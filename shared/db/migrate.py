@@ -67,9 +67,12 @@ def migrate(db: Database) -> list[Migration]:
             tx.execute(
                 "INSERT INTO schema_migrations (version, name, checksum)"
                 " VALUES (:version, :name, :checksum)",
-                {"version": migration.version, "name": migration.name,
-                 "checksum": migration.checksum},
-            )  # fmt: skip
+                {
+                    "version": migration.version,
+                    "name": migration.name,
+                    "checksum": migration.checksum,
+                },
+            )
             applied_now.append(migration)
     return applied_now
 

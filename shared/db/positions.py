@@ -1,4 +1,4 @@
-"""Positions: holdings of one instrument in one account, reached only through the owner's accounts."""
+"""Positions: holdings of one instrument in one account, reached only through the owner."""
 
 from uuid import UUID
 

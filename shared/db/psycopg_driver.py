@@ -46,7 +46,7 @@ class PsycopgDriver(Database):
                 self._conn = self._connect()
             args = {name: _adapt(value) for name, value in (params or {}).items()}
             try:
-                return self._conn.execute(to_pyformat(sql), args)  # type: ignore[call-overload]
+                return self._conn.execute(to_pyformat(sql), args)
             except psycopg.errors.IntegrityError as error:
                 diag = error.diag
                 raise ConstraintViolation(

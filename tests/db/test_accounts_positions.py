@@ -1,4 +1,4 @@
-"""Accounts and positions: full CRUD, always scoped to the owner, bad writes leave nothing behind."""
+"""Accounts and positions: full CRUD, scoped to the owner; bad writes leave nothing behind."""
 
 from decimal import Decimal
 from uuid import uuid4
@@ -42,9 +42,7 @@ def test_account_crud(db: Database, owned: tuple[Account, Account]) -> None:
     account, _ = owned
     accounts = Accounts(db)
     assert [a.id for a in accounts.for_user("user_a")] == [account.id]
-    updated = accounts.update(
-        "user_a", account.id, AccountUpdate(cash_balance=Decimal("1234.56"))
-    )
+    updated = accounts.update("user_a", account.id, AccountUpdate(cash_balance=Decimal("1234.56")))
     assert updated.cash_balance == Decimal("1234.56") and updated.account_name == "401k"
     assert accounts.get("user_a", account.id) == updated
     accounts.delete("user_a", account.id)

@@ -1,4 +1,4 @@
-"""DataApiDriver against botocore's Stubber: request shapes checked by the rds-data service model."""
+"""DataApiDriver against botocore's Stubber, which checks requests against the service model."""
 
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -31,22 +31,33 @@ def stubbed() -> Any:
 
 def _statement(sql: str, parameters: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
     return {
-        **TARGET, "database": "alex", "sql": sql, "parameters": parameters,
-        "includeResultMetadata": True, **extra,
-    }  # fmt: skip
+        **TARGET,
+        "database": "alex",
+        "sql": sql,
+        "parameters": parameters,
+        "includeResultMetadata": True,
+        **extra,
+    }
 
 
 def test_every_python_type_is_sent_with_its_field_and_type_hint(stubbed: Any) -> None:
     driver, stubber, _ = stubbed
     params = {
-        "none": None, "flag": True, "count": 7, "ratio": 0.25, "text": "hé",
-        "blob": b"\x00\x01", "money": Decimal("1234.50"), "id": ID,
+        "none": None,
+        "flag": True,
+        "count": 7,
+        "ratio": 0.25,
+        "text": "hé",
+        "blob": b"\x00\x01",
+        "money": Decimal("1234.50"),
+        "id": ID,
         "day": date(2026, 11, 22),
         "moment": datetime(2026, 11, 22, 10, 30, 5, 123456, tzinfo=UTC),
         "local_moment": datetime(2026, 11, 22, 12, 0, tzinfo=UTC).astimezone(),
         "clock": time(9, 15, 30),
-        "doc": {"equity": 70.5, "tags": ["a"]}, "items": [1, 2],
-    }  # fmt: skip
+        "doc": {"equity": 70.5, "tags": ["a"]},
+        "items": [1, 2],
+    }
     expected = [
         {"name": "none", "value": {"isNull": True}},
         {"name": "flag", "value": {"booleanValue": True}},
@@ -57,15 +68,24 @@ def test_every_python_type_is_sent_with_its_field_and_type_hint(stubbed: Any) ->
         {"name": "money", "value": {"stringValue": "1234.50"}, "typeHint": "DECIMAL"},
         {"name": "id", "value": {"stringValue": str(ID)}, "typeHint": "UUID"},
         {"name": "day", "value": {"stringValue": "2026-11-22"}, "typeHint": "DATE"},
-        {"name": "moment", "value": {"stringValue": "2026-11-22 10:30:05.123456"},
-         "typeHint": "TIMESTAMP"},
-        {"name": "local_moment", "value": {"stringValue": "2026-11-22 12:00:00.000000"},
-         "typeHint": "TIMESTAMP"},
+        {
+            "name": "moment",
+            "value": {"stringValue": "2026-11-22 10:30:05.123456"},
+            "typeHint": "TIMESTAMP",
+        },
+        {
+            "name": "local_moment",
+            "value": {"stringValue": "2026-11-22 12:00:00.000000"},
+            "typeHint": "TIMESTAMP",
+        },
         {"name": "clock", "value": {"stringValue": "09:15:30.000000"}, "typeHint": "TIME"},
-        {"name": "doc", "value": {"stringValue": '{"equity": 70.5, "tags": ["a"]}'},
-         "typeHint": "JSON"},
+        {
+            "name": "doc",
+            "value": {"stringValue": '{"equity": 70.5, "tags": ["a"]}'},
+            "typeHint": "JSON",
+        },
         {"name": "items", "value": {"stringValue": "[1, 2]"}, "typeHint": "JSON"},
-    ]  # fmt: skip
+    ]
     stubber.add_response(
         "execute_statement",
         {"numberOfRecordsUpdated": 1},

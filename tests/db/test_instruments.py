@@ -1,4 +1,4 @@
-"""Instruments: upserted by symbol, created untagged for unknown symbols, classified by the tagger."""
+"""Instruments: upserted by symbol, created untagged when unknown, classified by the tagger."""
 
 from decimal import Decimal
 
@@ -24,9 +24,11 @@ def test_upsert_inserts_then_replaces(db: Database) -> None:
     assert created.current_price == Decimal("10.5") and not created.is_classified
     replaced = instruments.upsert(
         InstrumentCreate(
-            symbol="ABC", name="Abc Fund II", current_price=Decimal("11"),
+            symbol="ABC",
+            name="Abc Fund II",
+            current_price=Decimal("11"),
             **CLASSIFICATION.model_dump(),
-        )  # fmt: skip
+        )
     )
     assert replaced.name == "Abc Fund II"
     assert replaced.allocation_sectors == {"technology": 100}

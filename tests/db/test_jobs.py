@@ -72,18 +72,26 @@ def test_failure_records_the_step_and_a_redrive_clears_it(db: Database, job: Job
     jobs = Jobs(db)
     jobs.set_status("user_a", job.id, "running")
     failed = jobs.set_status(
-        "user_a", job.id, "failed", error="ModelThrottled", cause="rate limited",
+        "user_a",
+        job.id,
+        "failed",
+        error="ModelThrottled",
+        cause="rate limited",
         failed_step="charts",
-    )  # fmt: skip
+    )
     assert (failed.failed_step, failed.error_message, failed.error_cause) == (
-        "charts", "ModelThrottled", "rate limited",
-    )  # fmt: skip
+        "charts",
+        "ModelThrottled",
+        "rate limited",
+    )
     assert failed.completed_at is not None
     redriven = jobs.set_status("user_a", job.id, "running")
     assert redriven.redrive_count == 1
     assert (redriven.failed_step, redriven.error_message, redriven.completed_at) == (
-        None, None, None,
-    )  # fmt: skip
+        None,
+        None,
+        None,
+    )
     assert redriven.started_at == failed.started_at
 
 
@@ -118,7 +126,7 @@ def test_finished_steps_do_not_move_back(db: Database, job: Job) -> None:
     done = jobs.mark_step("user_a", job.id, "charts", "succeeded")
     assert jobs.mark_step("user_a", job.id, "charts", "succeeded") == done
     for status in ("running", "failed", "pending"):
-        with pytest.raises(InvalidTransition, match="step charts .* is succeeded"):
+        with pytest.raises(InvalidTransition, match=r"step charts .* is succeeded"):
             jobs.mark_step("user_a", job.id, "charts", status)  # type: ignore[arg-type]
     with pytest.raises(InvalidTransition, match="is pending and cannot become succeeded"):
         jobs.mark_step("user_a", job.id, "finalize", "succeeded")
@@ -148,19 +156,29 @@ def test_payloads_and_usage_are_stored_without_double_counting(db: Database, job
     charts = {"asset_allocation": {"title": "Assets", "data": [{"name": "Equity", "value": 1.5}]}}
     assert jobs.store_payload("user_a", job.id, "charts", charts).charts_payload == charts
     jobs.record_usage(
-        "user_a", job.id, "reporter", input_tokens=100, output_tokens=50,
+        "user_a",
+        job.id,
+        "reporter",
+        input_tokens=100,
+        output_tokens=50,
         cost_usd=Decimal("0.001"),
-    )  # fmt: skip
+    )
     jobs.record_usage(
         "user_a", job.id, "charter", input_tokens=10, output_tokens=5, cost_usd=Decimal("0.0002")
     )
     again = jobs.record_usage(
-        "user_a", job.id, "reporter", input_tokens=100, output_tokens=50,
+        "user_a",
+        job.id,
+        "reporter",
+        input_tokens=100,
+        output_tokens=50,
         cost_usd=Decimal("0.001"),
-    )  # fmt: skip
+    )
     assert (again.input_tokens, again.output_tokens, again.cost_usd) == (
-        110, 55, Decimal("0.0012"),
-    )  # fmt: skip
+        110,
+        55,
+        Decimal("0.0012"),
+    )
     assert set(again.usage) == {"reporter", "charter"}
 
 

@@ -28,10 +28,24 @@ _SERVICE = botocore.session.get_session().get_service_model("rds-data")
 
 # PostgreSQL type OIDs the schema uses, by the name the Data API reports in columnMetadata.
 _TYPE_NAMES = {
-    16: "bool", 20: "int8", 21: "int2", 23: "int4", 25: "text", 114: "json", 700: "float4",
-    701: "float8", 1043: "varchar", 1082: "date", 1114: "timestamp", 1184: "timestamptz",
-    1700: "numeric", 2950: "uuid", 3802: "jsonb", 2278: "void", 19: "name",
-}  # fmt: skip
+    16: "bool",
+    20: "int8",
+    21: "int2",
+    23: "int4",
+    25: "text",
+    114: "json",
+    700: "float4",
+    701: "float8",
+    1043: "varchar",
+    1082: "date",
+    1114: "timestamp",
+    1184: "timestamptz",
+    1700: "numeric",
+    2950: "uuid",
+    3802: "jsonb",
+    2278: "void",
+    19: "name",
+}
 
 
 class StandInDataApi:
@@ -101,7 +115,7 @@ class StandInDataApi:
 
 def _python_value(parameter: dict[str, Any]) -> Any:
     """What PostgreSQL receives for a SqlParameter: typed by its field and typeHint."""
-    (kind, value), = parameter["value"].items()
+    ((kind, value),) = parameter["value"].items()
     if kind == "isNull":
         return None
     hint = parameter.get("typeHint")
