@@ -16,11 +16,16 @@ def connect(settings: Settings | None = None) -> Database:
     """The configured database: the Data API when a cluster is set, else a PostgreSQL URL."""
     settings = settings or get_settings()
     if settings.db_cluster_arn:
+        import boto3
+
         from shared.db.data_api import DataApiDriver
 
         if not settings.db_secret_arn:
             raise DatabaseError("DB_CLUSTER_ARN is set but DB_SECRET_ARN is not")
-        return DataApiDriver(settings.db_cluster_arn, settings.db_secret_arn, settings.db_name)
+        client = boto3.client("rds-data", region_name=settings.aws_region)
+        return DataApiDriver(
+            settings.db_cluster_arn, settings.db_secret_arn, settings.db_name, client
+        )
     if settings.database_url:
         from shared.db.psycopg_driver import PsycopgDriver
 

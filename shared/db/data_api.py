@@ -113,15 +113,11 @@ class DataApiDriver(Database):
         cluster_arn: str,
         secret_arn: str,
         database: str,
-        client: Any = None,
+        client: Any,
         *,
         max_wait: float = 90.0,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        if client is None:
-            import boto3
-
-            client = boto3.client("rds-data")
         self._client = client
         self._target = {"resourceArn": cluster_arn, "secretArn": secret_arn}
         self._database = database
