@@ -1,8 +1,9 @@
 """Analysis jobs: the row the SPA polls, updated by every state of the workflow.
 
-Status moves follow the lifecycle below and anything else is refused with `InvalidTransition`;
-repeating the current status is accepted and changes nothing, because retries and duplicate
-events repeat writes.
+Job and step statuses move along the lifecycles below; anything else is refused with
+`InvalidTransition` and changes nothing. Repeating a job's status, or marking a succeeded step
+succeeded again, is accepted and changes nothing, because retries and duplicate events repeat
+writes.
 """
 
 from datetime import UTC, datetime
@@ -112,9 +113,9 @@ class Jobs:
         """
         with self.db.transaction() as tx:
             current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
-            if status == current.status and status != "failed":
+            if status == current.status:
                 return current
-            if status != current.status and status not in JOB_MOVES[current.status]:
+            if status not in JOB_MOVES[current.status]:
                 raise InvalidTransition(
                     f"job {job_id} is {current.status} and cannot become {status}"
                 )

@@ -85,6 +85,8 @@ def test_failure_records_the_step_and_a_redrive_clears_it(db: Database, job: Job
         "rate limited",
     )
     assert failed.completed_at is not None
+    duplicate = jobs.set_status("user_a", job.id, "failed", error="Other", failed_step="report")
+    assert duplicate == failed, "a repeated failure event must not overwrite the first"
     redriven = jobs.set_status("user_a", job.id, "running")
     assert redriven.redrive_count == 1
     assert (redriven.failed_step, redriven.error_message, redriven.completed_at) == (
