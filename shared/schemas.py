@@ -297,6 +297,7 @@ class StepState(Schema):
     error: str | None = None
     done: int | None = Field(None, description="Items finished (the tagging map).")
     total: int | None = Field(None, description="Items to do (the tagging map).")
+    items: list[str] = Field(default_factory=list, description="Names of the items finished.")
 
 
 class JobCreate(Schema):
@@ -331,3 +332,21 @@ class Job(JobCreate, Stored):
     @classmethod
     def _in_workflow_order(cls, steps: dict[StepName, StepState]) -> dict[StepName, StepState]:
         return {name: steps[name] for name in STEP_NAMES if name in steps}
+
+
+# --- Workflow ----------------------------------------------------------------------------------
+
+
+class StepInput(Schema):
+    """What a workflow state hands its function: ids only; results travel through the database."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    job_id: UUID
+    user_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+
+
+class TagInput(StepInput):
+    """One iteration of the tagging map: the instrument to classify."""
+
+    symbol: Symbol

@@ -172,15 +172,21 @@ class Jobs:
                 state = state.model_copy(update={"total": total, "done": state.done or 0})
             return self._save_step(tx, current, step, state)
 
-    def count_step_item(self, user_id: str, job_id: UUID, step: StepName) -> Job:
-        """One more item of a step done (an instrument tagged by the Map)."""
+    def finish_step_item(self, user_id: str, job_id: UUID, step: StepName, item: str) -> Job:
+        """Count one item of a step as done (an instrument of the tagging map).
+
+        Finishing the same item again counts nothing, and the step succeeds with its last item.
+        """
         with self.db.transaction() as tx:
             current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
             state = current.steps[step]
-            done = (state.done or 0) + 1
-            if state.total is not None:
-                done = min(done, state.total)
-            return self._save_step(tx, current, step, state.model_copy(update={"done": done}))
+            if item in state.items:
+                return current
+            items = [*state.items, item]
+            changes: dict[str, Any] = {"items": items, "done": len(items)}
+            if state.total is not None and len(items) >= state.total:
+                changes.update(status="succeeded", completed_at=_now(), error=None)
+            return self._save_step(tx, current, step, state.model_copy(update=changes))
 
     def store_payload(
         self, user_id: str, job_id: UUID, kind: PayloadKind, payload: dict[str, Any]

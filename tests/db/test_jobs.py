@@ -135,22 +135,33 @@ def test_finished_steps_do_not_move_back(db: Database, job: Job) -> None:
     assert jobs.get("user_a", job.id) == done
 
 
-def test_tagging_progress_counts_concurrent_items_exactly(db: Database, job: Job) -> None:
+def test_tagging_progress_counts_each_item_once_and_succeeds_with_the_last(
+    db: Database, job: Job
+) -> None:
     jobs = Jobs(db)
     jobs.mark_step("user_a", job.id, "tagging", "running", total=12)
+    symbols = [f"S{i}" for i in range(12)]
 
-    def tag_three() -> None:
-        for _ in range(3):
-            jobs.count_step_item("user_a", job.id, "tagging")
+    def tag(chunk: list[str]) -> None:
+        for symbol in chunk:
+            jobs.finish_step_item("user_a", job.id, "tagging", symbol)
+            jobs.finish_step_item("user_a", job.id, "tagging", symbol)  # a retried iteration
 
-    threads = [threading.Thread(target=tag_three) for _ in range(4)]
+    threads = [threading.Thread(target=tag, args=(symbols[i::4],)) for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     step = jobs.get("user_a", job.id).steps["tagging"]
-    assert (step.done, step.total) == (12, 12)
-    assert jobs.count_step_item("user_a", job.id, "tagging").steps["tagging"].done == 12
+    assert (step.done, step.total, sorted(step.items)) == (12, 12, sorted(symbols))
+    assert step.status == "succeeded" and step.completed_at is not None
+
+
+def test_tagging_step_stays_running_until_its_last_item(db: Database, job: Job) -> None:
+    jobs = Jobs(db)
+    jobs.mark_step("user_a", job.id, "tagging", "running", total=2)
+    step = jobs.finish_step_item("user_a", job.id, "tagging", "AAPL").steps["tagging"]
+    assert (step.status, step.done) == ("running", 1)
 
 
 def test_payloads_and_usage_are_stored_without_double_counting(db: Database, job: Job) -> None:
