@@ -51,3 +51,15 @@ class DatabaseResuming(DatabaseError):
     """Aurora Serverless is waking from 0 ACU and did not answer in time: retry later."""
 
     code = "database_resuming"
+
+
+class ModelThrottled(AlexError):
+    """The model provider refused the call for rate or capacity: retry with backoff."""
+
+    code = "model_throttled"
+
+
+class InvalidModelOutput(AlexError):
+    """The model's answer was still invalid after one corrective re-ask."""
+
+    code = "invalid_model_output"

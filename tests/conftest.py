@@ -18,7 +18,21 @@ from shared.db import Database
 from shared.db.data_api import DataApiDriver
 from shared.db.migrate import migrate
 from shared.db.psycopg_driver import PsycopgDriver
+from shared.settings import get_settings
 from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN, StandInDataApi
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Before any test module imports LiteLLM, which otherwise fetches prices from the internet.
+    os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> Iterator[None]:
+    """Settings are read once per process; a test that changes the environment reads them anew."""
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,70 @@
+"""Lambda entry for "Build charts": the model chooses and words the charts, code fills them."""
+
+import asyncio
+from typing import Any
+
+from agents import Model
+
+from functions.charter.agent import CharterContext, charter, chosen_charts, offline_model
+from functions.charter.templates import charts_prompt
+from shared.agent_runtime import run_agent
+from shared.analytics import standard_charts
+from shared.db import Database, Jobs
+from shared.handlers import database, step_handler
+from shared.models import OFFLINE_NOTICE, agent_model
+from shared.portfolio import load_portfolio
+from shared.schemas import StepInput
+from shared.steps import run_step
+
+NOTHING_TO_CHART = (
+    "No charts yet: the portfolio has no value. Add accounts with cash or positions, then run"
+    " the analysis again."
+)
+
+
+async def build_charts(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
+    """Choose the charts and store them in `charts_payload`; a portfolio worth nothing gets none."""
+    jobs = Jobs(db)
+
+    async def work() -> dict[str, Any]:
+        portfolio = load_portfolio(db, request.user_id)
+        available = standard_charts(portfolio.valuation)
+        if not available:
+            jobs.store_payload(
+                request.user_id,
+                request.job_id,
+                "charts",
+                {"generated_by": "none", "notice": NOTHING_TO_CHART},
+            )
+            return {"charts": 0, "keys": []}
+        outcome = await run_agent(
+            charter,
+            charts_prompt(portfolio),
+            model=model,
+            context=CharterContext(charts=available),
+            validate=lambda answer: chosen_charts(answer, available),
+        )
+        payload: dict[str, Any] = {
+            key: chart.model_dump(mode="json") for key, chart in outcome.value.items()
+        }
+        payload["generated_by"] = outcome.generated_by
+        if outcome.generated_by == "offline":
+            payload["notice"] = OFFLINE_NOTICE
+        jobs.store_payload(request.user_id, request.job_id, "charts", payload)
+        jobs.record_usage(
+            request.user_id,
+            request.job_id,
+            "charter",
+            input_tokens=outcome.input_tokens,
+            output_tokens=outcome.output_tokens,
+            cost_usd=outcome.cost_usd,
+        )
+        return {"charts": len(outcome.value), "keys": list(outcome.value)}
+
+    return await run_step(db, request, "charts", work)
+
+
+@step_handler("charter")
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    request = StepInput.model_validate(event)
+    return asyncio.run(build_charts(database(), request, agent_model(offline=offline_model)))

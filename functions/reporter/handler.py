@@ -1,0 +1,59 @@
+"""Lambda entry for "Write report": the markdown report, every figure from the analytics."""
+
+import asyncio
+from typing import Any
+
+from agents import Model
+
+from functions.reporter.agent import ReportContext, offline_model, reporter, validate_report
+from functions.reporter.templates import report_prompt
+from shared.agent_runtime import run_agent
+from shared.db import Database, Jobs
+from shared.handlers import database, step_handler
+from shared.models import OFFLINE, OFFLINE_NOTICE, agent_model
+from shared.portfolio import load_portfolio
+from shared.schemas import StepInput
+from shared.steps import run_step
+
+
+async def write_report(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
+    """Write and store the report (`report_payload`) once; a step already done is not redone."""
+
+    async def work() -> dict[str, Any]:
+        portfolio = load_portfolio(db, request.user_id)
+        context = ReportContext(portfolio)
+        outcome = await run_agent(
+            reporter,
+            report_prompt(portfolio.user.display_name),
+            model=model,
+            context=context,
+            # The figures of every tool call so far in this run, read when the answer arrives.
+            validate=lambda text: validate_report(text, context.outputs),
+        )
+        report = outcome.value
+        payload: dict[str, Any] = {
+            "markdown": report.markdown,
+            "generated_by": outcome.generated_by,
+            "sections": report.sections,
+        }
+        if outcome.generated_by == OFFLINE:
+            payload["notice"] = OFFLINE_NOTICE
+        jobs = Jobs(db)
+        jobs.store_payload(request.user_id, request.job_id, "report", payload)
+        jobs.record_usage(
+            request.user_id,
+            request.job_id,
+            "reporter",
+            input_tokens=outcome.input_tokens,
+            output_tokens=outcome.output_tokens,
+            cost_usd=outcome.cost_usd,
+        )
+        return {"sections": len(report.sections), "characters": len(report.markdown)}
+
+    return await run_step(db, request, "report", work)
+
+
+@step_handler("reporter")
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    request = StepInput.model_validate(event)
+    return asyncio.run(write_report(database(), request, agent_model(offline=offline_model)))

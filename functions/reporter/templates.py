@@ -1,0 +1,225 @@
+"""The reporter's sections, instructions and prompt, and the plain report the offline model writes.
+
+`SECTIONS` is the one list of the report's `##` headings: the instructions name them, the
+validator checks them and the offline writer fills them, in this order.
+"""
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final
+
+SECTIONS: Final = (
+    "Executive summary",
+    "Holdings and concentration",
+    "Allocation versus your targets",
+    "Diversification and risk",
+    "Retirement readiness",
+    "Recommendations",
+    "Disclaimer",
+)
+
+DISCLAIMER = (
+    "This report is general information produced by software from the data you entered and"
+    " stated market assumptions. It is not personal financial, tax or legal advice, and"
+    " projections are not guarantees: markets can fall as well as rise. Check trades for taxes"
+    " and costs, and consider speaking to a licensed financial adviser before acting."
+)
+
+_HEADINGS = "\n".join(f"## {heading}" for heading in SECTIONS)
+
+INSTRUCTIONS = f"""You are a careful, plain-spoken financial planner writing a portfolio report
+for one person, in markdown.
+
+Call the tools first; they compute every figure from the person's own data:
+- get_profile: their name, age, years to retirement, target income, contributions and targets;
+- get_portfolio_summary: total value, cash, each account, unpriced and unclassified symbols;
+- get_breakdowns: value by asset class, region, sector, and the top holdings;
+- get_drift_and_rebalancing: drift from their targets and a plan of trades;
+- get_risk_indicators: concentration, single stocks versus funds, home bias;
+- get_retirement_outlook: a Monte Carlo projection (you may pass a different contribution or
+  years to retirement to show what a change would do).
+
+Then write the report with exactly these second-level headings, in this order, each once,
+with at least a few sentences under each (a title line above the first is fine):
+{_HEADINGS}
+
+Rules for figures:
+- Every dollar amount and percentage you write must be one the tools returned, copied as
+  returned or rounded (to fewer decimals, or to whole thousands such as $123,000). Write dollars
+  as $12,345.67 and percentages as 45.2%. Never add, subtract or otherwise compute a new figure:
+  if you need one that no tool gives, describe it in words instead.
+- Say "points" for drift (e.g. 3.2 points over target), not a percentage.
+- In Recommendations, name the concrete trades of the rebalancing plan (account, buy or sell,
+  symbol, amount), and mention symbols that are unpriced or unclassified.
+- Name what is not known (unpriced or unclassified holdings) rather than guessing.
+
+Address the person by name, explain what the figures mean for them, and stay factual. End with
+the Disclaimer section: general information, not personal advice; projections are not
+guarantees. Answer with the markdown report only.
+"""
+
+
+def report_prompt(display_name: str) -> str:
+    return (
+        f"Write the portfolio report for {display_name}. Use the tools for every figure, and"
+        f" use exactly the required headings: {', '.join(SECTIONS)}."
+    )
+
+
+# --- The offline report ------------------------------------------------------------------------
+# Plain sentences filled from the tools' JSON: every figure is copied from a tool's output,
+# formatted with `money` and `percent`, so it passes the same figure check as a model's report.
+
+
+def money(amount: float | Decimal | str) -> str:
+    return f"${Decimal(str(amount)):,.2f}"
+
+
+def percent(share: float | Decimal | str) -> str:
+    return f"{Decimal(str(share))}%"
+
+
+def offline_report(results: Mapping[str, Any], notice: str) -> str:
+    """The report from the tools' outputs (JSON text by tool name), labelled with `notice`."""
+    data = {name: json.loads(output) if output else {} for name, output in results.items()}
+    writers: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
+        "Executive summary": _summary,
+        "Holdings and concentration": _holdings,
+        "Allocation versus your targets": _allocation,
+        "Diversification and risk": _risk,
+        "Retirement readiness": _retirement,
+        "Recommendations": _recommendations,
+        "Disclaimer": lambda _: [DISCLAIMER],
+    }
+    name = data.get("get_profile", {}).get("name", "you")
+    parts = [f"> {notice}", f"# Portfolio report for {name}"]
+    for heading in SECTIONS:
+        parts += [f"## {heading}", "\n\n".join(writers[heading](data))]
+    return "\n\n".join(parts) + "\n"
+
+
+def _listed(title: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
+    """A titled list of breakdown rows (name, dollars, percent), or nothing for no rows."""
+    if not rows:
+        return []
+    items = "\n".join(
+        f"- {row['name']}: {money(row['value'])} ({percent(row['percentage'])})" for row in rows
+    )
+    return [f"{title}\n\n{items}"]
+
+
+def _summary(data: Mapping[str, Any]) -> list[str]:
+    profile, summary = data["get_profile"], data["get_portfolio_summary"]
+    outlook = data["get_retirement_outlook"]
+    accounts = len(summary["accounts"])
+    return [
+        f"{profile['name']}, your portfolio is worth {money(summary['total_value'])} across"
+        f" {accounts} account{'s' if accounts != 1 else ''}: {money(summary['invested'])}"
+        f" invested and {money(summary['cash'])} in cash.",
+        f"With {profile['years_until_retirement']} years to retirement and"
+        f" {money(profile['annual_contribution'])} contributed a year, the projection pays your"
+        f" target income of {money(profile['target_retirement_income'])} a year in"
+        f" {percent(outlook['success_probability_percent'])} of simulated markets.",
+    ]
+
+
+def _holdings(data: Mapping[str, Any]) -> list[str]:
+    summary, breakdowns = data["get_portfolio_summary"], data["get_breakdowns"]
+    if not summary["accounts"]:
+        return ["You have no accounts yet: add your accounts and positions to see your holdings."]
+    accounts = "\n".join(
+        f"- {a['name']} ({a['type']}): {money(a['total'])}, {percent(a['percentage'])} of the"
+        f" portfolio, of which {money(a['cash'])} cash"
+        for a in summary["accounts"]
+    )
+    lines = [f"Your accounts:\n\n{accounts}"]
+    lines += _listed("Your largest holdings, with cash:", breakdowns["top_holdings"])
+    if summary["unpriced_symbols"]:
+        lines.append(f"Without a price, so not valued: {', '.join(summary['unpriced_symbols'])}.")
+    return lines
+
+
+def _allocation(data: Mapping[str, Any]) -> list[str]:
+    breakdowns, plan = data["get_breakdowns"], data["get_drift_and_rebalancing"]
+    drifts = "\n".join(
+        f"- {d['name']}: {percent(d['actual'])} against a target of {percent(d['target'])}"
+        f" ({d['drift']} points{', outside the band' if d['outside_band'] else ''})"
+        for d in plan["before"]
+    )
+    return [
+        *_listed("By asset class:", breakdowns["asset_class"]),
+        *_listed("By region:", breakdowns["region"]),
+        f"Drift from your targets (the band is {plan['band']} points either side):\n\n{drifts}",
+    ]
+
+
+def _risk(data: Mapping[str, Any]) -> list[str]:
+    risk, breakdowns = data["get_risk_indicators"], data["get_breakdowns"]
+    if not risk["largest_holding"]:
+        return [
+            "Nothing is invested yet, so there is no concentration or diversification to"
+            " measure. Once you hold investments, this section shows how spread out they are."
+        ]
+    lines = [
+        *_listed("By sector:", breakdowns["sector"]),
+        f"Your largest holding, {risk['largest_holding']}, is"
+        f" {percent(risk['largest_holding_weight'])} of invested value; the portfolio is as"
+        f" concentrated as {risk['effective_holdings']} equal holdings.",
+        *_listed("How the money is held:", risk["vehicles"]["slices"]),
+    ]
+    if risk["north_america_share"] is not None:
+        lines.append(
+            f"North America is {percent(risk['north_america_share'])} of classified invested"
+            f" value, against {percent(risk['global_north_america_share'])} of global equity"
+            f" markets ({risk['home_bias']} points of home bias)."
+        )
+    return lines
+
+
+def _retirement(data: Mapping[str, Any]) -> list[str]:
+    outlook = data["get_retirement_outlook"]
+    at_retirement = outlook["balance_at_retirement"]
+    lines = [
+        f"In {outlook['paths']} simulated markets, your target income of"
+        f" {money(outlook['target_income'])} a year is paid in full through retirement in"
+        f" {percent(outlook['success_probability_percent'])} of them. The income paid in full"
+        f" in nine markets out of ten is {money(outlook['sustainable_income'])} a year.",
+        f"At retirement the portfolio is worth {money(at_retirement['p50'])} in the median"
+        f" market, between {money(at_retirement['p10'])} and {money(at_retirement['p90'])} in"
+        " eight markets out of ten, in today's dollars.",
+    ]
+    if outlook["median_depletion_age"] is not None:
+        lines.append(
+            f"Where the money runs out, it does so at a median age of"
+            f" {outlook['median_depletion_age']}."
+        )
+    lines += outlook["notes"]
+    return lines
+
+
+def _recommendations(data: Mapping[str, Any]) -> list[str]:
+    plan, summary = data["get_drift_and_rebalancing"], data["get_portfolio_summary"]
+    outlook = data["get_retirement_outlook"]
+    trades = "\n".join(
+        f"- {t['account_name']}: {t['action']} {money(t['amount'])} of {t['symbol']}"
+        for t in plan["trades"]
+    )
+    lines = [
+        f"Rebalancing trades that bring your allocation back toward its targets:\n\n{trades}"
+        if trades
+        else "No rebalancing trades are proposed."
+    ]
+    lines += plan["notes"]
+    if outlook["sustainable_income"] < outlook["target_income"]:
+        lines.append(
+            f"Your target income of {money(outlook['target_income'])} is above the"
+            f" {money(outlook['sustainable_income'])} paid in full in nine markets out of ten:"
+            " contributing more, retiring later or lowering the target would close the gap."
+        )
+    if summary["unclassified_symbols"]:
+        lines.append(
+            f"Classify {', '.join(summary['unclassified_symbols'])} (run the analysis with a"
+            " language model configured) so their value counts toward your targets."
+        )
+    return lines

@@ -1,0 +1,438 @@
+"""The retirement planner: explains a Monte Carlo projection of the user's plan and its what-ifs.
+
+The baseline projection is computed by code before the agent runs (`RetirementContext.for_plan`);
+the tools show it to the model and run variations of it with the same paths and seed, so every
+figure is reproducible. Each tool output is kept on the context, and the narrative may cite only
+dollar amounts and percentages found in those outputs (`check_narrative`).
+"""
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Self
+
+from agents import Agent, RunContextWrapper
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from functions.retirement.templates import INSTRUCTIONS
+from shared.agent_runtime import BadToolArguments, tool
+from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
+from shared.analytics.montecarlo import PERCENTILES, SUSTAINABLE_SUCCESS
+from shared.models import OFFLINE_NOTICE, OfflineModel
+
+YEARS_INTO_RETIREMENT_SHOWN = 10
+MAX_YEARS_EARLIER, MAX_YEARS_LATER = 10, 15
+MAX_INCOME = MAX_CONTRIBUTION = 1_000_000.0
+NARRATIVE_CHARS = (200, 12_000)
+
+
+class Changes(BaseModel):
+    """What a variation changes in the user's plan; anything not given stays as it is."""
+
+    # Bounded here rather than in the tool's signature: the SDK hides argument errors from the
+    # model, while `BadToolArguments` raised by the tool reaches it.
+    retirement_delay_years: int = Field(0, ge=-MAX_YEARS_EARLIER, le=MAX_YEARS_LATER)
+    target_income: float | None = Field(None, ge=0, le=MAX_INCOME)
+    annual_contribution: float | None = Field(None, ge=0, le=MAX_CONTRIBUTION)
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.model_dump(exclude_defaults=True):
+            raise ValueError("a variation must change something: give at least one change")
+        return self
+
+    def applied_to(self, plan: RetirementInputs) -> RetirementInputs:
+        years = plan.years_until_retirement + self.retirement_delay_years
+        if years < 0:
+            raise BadToolArguments(
+                f"the plan retires in {plan.years_until_retirement} years: it cannot retire"
+                f" {-self.retirement_delay_years} years earlier"
+            )
+        changed: dict[str, Any] = {"years_until_retirement": years}
+        if plan.current_age is not None and plan.retirement_years is None:
+            # Keep the income planned to the same age: a later retirement means fewer years of it.
+            changed["retirement_years"] = max(
+                plan.years_in_retirement - self.retirement_delay_years, 1
+            )
+        if self.target_income is not None:
+            changed["target_income"] = self.target_income
+        if self.annual_contribution is not None:
+            changed["annual_contribution"] = self.annual_contribution
+        return RetirementInputs.model_validate({**plan.model_dump(), **changed})
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.retirement_delay_years:
+            years = abs(self.retirement_delay_years)
+            when = "later" if self.retirement_delay_years > 0 else "earlier"
+            parts.append(f"Retire {years} year{'s' if years > 1 else ''} {when}")
+        if self.target_income is not None:
+            parts.append(f"target income {dollars(self.target_income)} a year")
+        if self.annual_contribution is not None:
+            parts.append(f"contribute {dollars(self.annual_contribution)} a year")
+        text = "; ".join(parts)
+        return text[0].upper() + text[1:]
+
+
+class Variation(BaseModel):
+    """One what-if the planner ran, as stored in the payload."""
+
+    label: str
+    changes: dict[str, Any]
+    years_until_retirement: int
+    retirement_age: int | None
+    retirement_years: int
+    target_income: float
+    annual_contribution: float
+    success_probability: float
+    sustainable_income: float
+    median_depletion_year: float | None
+    median_depletion_age: float | None
+
+
+@dataclass
+class RetirementContext:
+    """One run's plan, its baseline projection, and what the tools returned (for validation)."""
+
+    plan: RetirementInputs
+    baseline: RetirementProjection
+    outputs: list[str] = field(default_factory=list)
+    variations: dict[str, Variation] = field(default_factory=dict)
+
+    @classmethod
+    def for_plan(cls, plan: RetirementInputs) -> "RetirementContext":
+        return cls(plan=plan, baseline=project_retirement(plan))
+
+    def returned(self, result: dict[str, Any]) -> str:
+        text = json.dumps(result)
+        self.outputs.append(text)
+        return text
+
+
+def dollars(amount: float) -> str:
+    return f"${amount:,.0f}"
+
+
+def _percent(fraction: float) -> float:
+    return round(100 * fraction, 2)
+
+
+def _summary(plan: RetirementInputs, projection: RetirementProjection) -> dict[str, Any]:
+    """What a tool shows of a projection. Keys ending in `_percent` hold percentages."""
+    saving = projection.years_until_retirement
+    final = saving + projection.retirement_years
+    milestones = sorted({0, saving, min(saving + YEARS_INTO_RETIREMENT_SHOWN, final), final})
+    return {
+        "years_until_retirement": saving,
+        "current_age": plan.current_age,
+        "retirement_age": projection.retirement_age,
+        "retirement_years": projection.retirement_years,
+        "current_value": plan.current_value,
+        "annual_contribution": plan.annual_contribution,
+        "target_income": projection.target_income,
+        "success_probability_percent": _percent(projection.success_probability),
+        "sustainable_income": projection.sustainable_income,
+        "sustainable_income_success_percent": _percent(SUSTAINABLE_SUCCESS),
+        "median_depletion_years_from_now": projection.median_depletion_year,
+        "median_depletion_age": projection.median_depletion_age,
+        "percentile_levels_percent": list(PERCENTILES),
+        "balance_percentiles": [
+            band.model_dump(mode="json") for band in projection.bands if band.year in milestones
+        ],
+    }
+
+
+def _project_current_plan(context: RetirementContext) -> str:
+    plan, baseline = context.plan, context.baseline
+    held = baseline.weights
+    return context.returned(
+        {
+            "plan": "current plan",
+            **_summary(plan, baseline),
+            "inflation_percent": _percent(plan.inflation),
+            "asset_class_weights_percent": held,
+            "assumptions_percent": {
+                name: {
+                    "expected_return": _percent(assumption.expected_return),
+                    "volatility": _percent(assumption.volatility),
+                }
+                for name, assumption in baseline.assumptions.classes.items()
+                if name in held
+            },
+            "simulation": {"paths": baseline.paths, "seed": baseline.seed},
+            "notes": list(baseline.notes),
+        }
+    )
+
+
+def _project_variation(context: RetirementContext, changes: Changes) -> str:
+    label = changes.label
+    plan = changes.applied_to(context.plan)
+    projection = project_retirement(plan)
+    baseline = context.baseline
+    context.variations[label] = Variation(
+        label=label,
+        changes=changes.model_dump(exclude_defaults=True),
+        years_until_retirement=projection.years_until_retirement,
+        retirement_age=projection.retirement_age,
+        retirement_years=projection.retirement_years,
+        target_income=plan.target_income,
+        annual_contribution=plan.annual_contribution,
+        success_probability=projection.success_probability,
+        sustainable_income=projection.sustainable_income,
+        median_depletion_year=projection.median_depletion_year,
+        median_depletion_age=projection.median_depletion_age,
+    )
+    return context.returned(
+        {
+            "plan": label,
+            **_summary(plan, projection),
+            "compared_with_current_plan": {
+                "success_probability_change_percentage_points": round(
+                    _percent(projection.success_probability)
+                    - _percent(baseline.success_probability),
+                    2,
+                ),
+                "sustainable_income_change": round(
+                    projection.sustainable_income - baseline.sustainable_income, 2
+                ),
+            },
+        }
+    )
+
+
+@tool
+def project_current_plan(wrapper: RunContextWrapper[RetirementContext]) -> str:
+    """Monte Carlo projection of the user's retirement plan as it stands (10,000 paths).
+
+    Returns JSON: the plan (ages, years, current value, contribution, target income), the
+    success probability in percent, the sustainable income at 90% success, the median age at
+    which failing paths run out of money, balance percentiles (p10 to p90) at milestone years,
+    inflation, asset-class weights, return assumptions and notes. Amounts are in today's dollars.
+    """
+    return _project_current_plan(wrapper.context)
+
+
+@tool
+def project_variation(
+    wrapper: RunContextWrapper[RetirementContext],
+    retirement_delay_years: int = 0,
+    target_income: float | None = None,
+    annual_contribution: float | None = None,
+) -> str:
+    """Monte Carlo projection of a what-if: the user's plan with one or more changes.
+
+    Uses the same simulated markets as the current plan, so the difference comes from the
+    changes alone. Returns JSON like project_current_plan's, plus the change in success
+    probability (in percentage points) and in sustainable income from the current plan.
+
+    Args:
+        retirement_delay_years: Years to move retirement, from -10 to 15: 3 retires 3 years
+            later, -2 two years earlier, 0 keeps the planned date. Income is still planned to
+            the same age.
+        target_income: Annual retirement income wanted, in today's dollars, from 0 to
+            1,000,000; null keeps the user's target.
+        annual_contribution: Dollars added each year until retirement, in today's dollars, from
+            0 to 1,000,000; null keeps the user's contribution.
+    """
+    try:
+        changes = Changes(
+            retirement_delay_years=retirement_delay_years,
+            target_income=target_income,
+            annual_contribution=annual_contribution,
+        )
+    except ValidationError as error:
+        raise BadToolArguments(str(error)) from error
+    return _project_variation(wrapper.context, changes)
+
+
+retirement_planner = Agent[RetirementContext](
+    name="Retirement planner",
+    instructions=INSTRUCTIONS,
+    tools=[project_current_plan, project_variation],
+)
+
+
+# --- Validation: the narrative cites only figures the tools returned ---------------------------
+#
+# A cited figure is accepted when a tool figure of the same kind (dollars, or percentages: the
+# values of keys ending in "_percent" or "_percentage_points", and figures written in the tools'
+# notes) equals it after rounding to the precision the narrative wrote: "$1.2 million" accepts
+# 1,150,000 to 1,250,000, "87%" accepts 86.5 to 87.5. Trailing zeros are not taken as rounding
+# coarser than two significant figures for dollars ("$100,000" accepts 95,000 to 105,000) or
+# than a whole percent ("90%" accepts 89.5 to 90.5). Signs are ignored ("-$500" and "$500 less").
+
+_SCALES = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "million": 1e6,
+    "bn": 1e9,
+    "billion": 1e9,
+}
+_FIGURE = re.compile(
+    r"(?P<dollar>\$)\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?:\s?(?P<scale>k|thousand|mn|million|m|bn|billion)\b)?"
+    r"|(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)\s?(?:%|percent\b)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    text: str
+    value: float
+    unit: float
+    is_percent: bool
+
+    def matches(self, value: float) -> bool:
+        return abs(abs(value) - self.value) <= self.unit / 2 + 1e-9 * max(1.0, self.value)
+
+
+def cited_figures(text: str) -> Iterator[Figure]:
+    """The dollar amounts and percentages written in a text, with the precision written."""
+    for match in _FIGURE.finditer(text):
+        is_percent = match["dollar"] is None
+        digits = (match["number"] if is_percent else match["amount"]).replace(",", "")
+        scale = 1.0 if is_percent else _SCALES.get((match["scale"] or "").lower(), 1.0)
+        whole, _, decimals = digits.partition(".")
+        value = float(digits) * scale
+        if decimals:
+            unit = 10.0 ** -len(decimals) * scale
+        else:
+            zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
+            unit = min(10.0**zeros * scale, _coarsest_unit(value, is_percent))
+        yield Figure(match[0].strip(), value, unit, is_percent)
+
+
+def _coarsest_unit(value: float, is_percent: bool) -> float:
+    """How coarsely a figure written without decimals may round: a whole percent, or two
+    significant figures of dollars (but never finer than a dollar)."""
+    if is_percent or value < 100:
+        return 1.0
+    return 10.0 ** (math.floor(math.log10(value)) - 1)
+
+
+def _returned_figures(outputs: list[str]) -> tuple[list[float], list[float]]:
+    """Every figure in the tool outputs, as (dollars and other numbers, percentages)."""
+    numbers: list[float] = []
+    percents: list[float] = []
+
+    def walk(value: Any, is_percent: bool) -> None:
+        if isinstance(value, bool) or value is None:
+            return
+        if isinstance(value, int | float):
+            (percents if is_percent else numbers).append(abs(float(value)))
+        elif isinstance(value, str):
+            for figure in cited_figures(value):
+                (percents if figure.is_percent else numbers).append(figure.value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, is_percent or key.endswith(("_percent", "_percentage_points")))
+        elif isinstance(value, list):
+            for item in value:
+                walk(item, is_percent)
+
+    for output in outputs:
+        walk(json.loads(output), False)
+    return numbers, percents
+
+
+def check_narrative(text: str, context: RetirementContext) -> str:
+    """The narrative, stripped, if it is usable; ValueError naming the problem otherwise."""
+    narrative = text.strip() if isinstance(text, str) else ""
+    shortest, longest = NARRATIVE_CHARS
+    if len(narrative) < shortest:
+        raise ValueError(f"the narrative is empty or too short (under {shortest} characters)")
+    if len(narrative) > longest:
+        raise ValueError(f"the narrative is too long (over {longest} characters): shorten it")
+    if not context.variations:
+        raise ValueError("no variation was tried: call project_variation at least once")
+    numbers, percents = _returned_figures(context.outputs)
+    invented = [
+        figure.text
+        for figure in cited_figures(narrative)
+        if not any(figure.matches(v) for v in (percents if figure.is_percent else numbers))
+    ]
+    if invented:
+        raise ValueError(
+            f"the narrative cites {', '.join(dict.fromkeys(invented))}, which no tool returned;"
+            " cite only figures from project_current_plan and project_variation (rounding them"
+            " is fine) and do not compute new ones"
+        )
+    return narrative
+
+
+def narrative_validator(context: RetirementContext) -> Callable[[Any], str]:
+    return lambda output: check_narrative(output, context)
+
+
+# --- Offline plan ------------------------------------------------------------------------------
+
+OFFLINE_VARIATION = Changes(retirement_delay_years=3)
+
+
+def offline_model() -> OfflineModel:
+    """The current plan and one fixed variation (retiring 3 years later), in a plain template.
+
+    One variation only: the offline model hands its writer one result per tool name.
+    """
+    return OfflineModel(
+        calls=[
+            ("project_current_plan", {}),
+            ("project_variation", OFFLINE_VARIATION.model_dump(exclude_defaults=True)),
+        ],
+        writer=write_offline_narrative,
+    )
+
+
+def write_offline_narrative(results: Mapping[str, Any]) -> str:
+    plan = json.loads(results["project_current_plan"])
+    variation = json.loads(results["project_variation"])
+    lines = [f"_{OFFLINE_NOTICE}_", "", "## Retirement projection", ""]
+    lines.append(
+        f"The current plan pays {dollars(plan['target_income'])} a year in retirement in"
+        f" {plan['success_probability_percent']:.1f}% of {plan['simulation']['paths']:,}"
+        " simulated markets."
+        + (
+            f" Retirement starts at age {plan['retirement_age']}."
+            if plan["retirement_age"] is not None
+            else f" Retirement starts in {plan['years_until_retirement']} years."
+        )
+    )
+    lines.append(
+        f"The highest income paid in full in {plan['sustainable_income_success_percent']:g}% of"
+        f" them is {dollars(plan['sustainable_income'])} a year."
+    )
+    if plan["median_depletion_age"] is not None:
+        lines.append(
+            f"Where the money runs out, it does so at a median age of"
+            f" {plan['median_depletion_age']:g}."
+        )
+    lines += ["", "### Balance percentiles (today's dollars)", ""]
+    lines += ["| year | age | p10 | p50 | p90 |", "|---|---|---|---|---|"]
+    for band in plan["balance_percentiles"]:
+        age = "" if band["age"] is None else band["age"]
+        lines.append(
+            f"| {band['year']} | {age} | {dollars(band['p10'])} | {dollars(band['p50'])}"
+            f" | {dollars(band['p90'])} |"
+        )
+    change = variation["compared_with_current_plan"]
+    lines += [
+        "",
+        f"### Variation: {variation['plan']}",
+        "",
+        f"Success probability {variation['success_probability_percent']:.1f}%"
+        f" ({change['success_probability_change_percentage_points']:+.1f} percentage points"
+        f" from the current plan); sustainable income"
+        f" {dollars(variation['sustainable_income'])} a year.",
+        "",
+        *(f"- {note}" for note in plan["notes"]),
+        "",
+        "This projection is an estimate from simulated markets, not a guarantee.",
+    ]
+    return "\n".join(lines)

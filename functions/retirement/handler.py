@@ -1,0 +1,76 @@
+"""Lambda entry for "Project retirement": a Monte Carlo projection, variations, a narrative."""
+
+import asyncio
+from typing import Any
+
+from agents import Model
+
+from functions.retirement.agent import (
+    RetirementContext,
+    narrative_validator,
+    offline_model,
+    retirement_planner,
+)
+from functions.retirement.templates import projection_prompt
+from shared.agent_runtime import AgentOutcome, run_agent
+from shared.analytics import retirement_inputs
+from shared.db import Database, Jobs
+from shared.handlers import database, step_handler
+from shared.models import OFFLINE, OFFLINE_NOTICE, agent_model
+from shared.portfolio import load_portfolio
+from shared.schemas import StepInput
+from shared.steps import run_step
+
+
+async def project(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
+    """Project the user's retirement, have the planner explain it, and store the result."""
+
+    async def work() -> dict[str, Any]:
+        portfolio = load_portfolio(db, request.user_id)
+        context = RetirementContext.for_plan(retirement_inputs(portfolio.user, portfolio.valuation))
+        outcome = await run_agent(
+            retirement_planner,
+            projection_prompt(portfolio.user),
+            model=model,
+            context=context,
+            validate=narrative_validator(context),
+        )
+        jobs = Jobs(db)
+        jobs.store_payload(
+            request.user_id, request.job_id, "retirement", retirement_payload(context, outcome)
+        )
+        jobs.record_usage(
+            request.user_id,
+            request.job_id,
+            "retirement",
+            input_tokens=outcome.input_tokens,
+            output_tokens=outcome.output_tokens,
+            cost_usd=outcome.cost_usd,
+        )
+        return {
+            "success_probability": context.baseline.success_probability,
+            "variations": len(context.variations),
+        }
+
+    return await run_step(db, request, "retirement", work)
+
+
+def retirement_payload(context: RetirementContext, outcome: AgentOutcome[str]) -> dict[str, Any]:
+    """The stored result: the plan, the baseline projection (with the chart's bands), the
+    variations the planner ran, and its narrative."""
+    payload: dict[str, Any] = {
+        "inputs": context.plan.model_dump(mode="json", exclude={"assumptions"}),
+        "projection": context.baseline.model_dump(mode="json"),
+        "variations": [v.model_dump(mode="json") for v in context.variations.values()],
+        "narrative": outcome.value,
+        "generated_by": outcome.generated_by,
+    }
+    if outcome.generated_by == OFFLINE:
+        payload["notice"] = OFFLINE_NOTICE
+    return payload
+
+
+@step_handler("retirement")
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    request = StepInput.model_validate(event)
+    return asyncio.run(project(database(), request, agent_model(offline=offline_model)))

@@ -1,0 +1,55 @@
+"""Lambda entry for "Tag instrument": classify one symbol that lacks allocation data."""
+
+import asyncio
+from typing import Any
+
+from agents import Model
+
+from functions.tagger.agent import normalise, tagger
+from functions.tagger.templates import classify_prompt
+from shared.agent_runtime import run_agent
+from shared.db import Database, Instruments, Jobs
+from shared.handlers import database, step_handler
+from shared.models import OFFLINE, hosted_model, model_name
+from shared.schemas import TagInput
+from shared.tracing import job_trace
+
+
+async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str, Any]:
+    """Classify the instrument and store it; `model=None` is offline mode, which never guesses.
+
+    The price is never touched: it comes from the instruments table, not from a model.
+    """
+    jobs = Jobs(db)
+    step = jobs.get(request.user_id, request.job_id).steps["tagging"]
+    if step.status in ("pending", "failed"):
+        jobs.mark_step(request.user_id, request.job_id, "tagging", "running")
+    instrument = Instruments(db).ensure(request.symbol)
+    if instrument.is_classified:
+        outcome = "already tagged"
+    elif model is None:
+        outcome = "unclassified (offline mode: no language model to classify it)"
+    else:
+        with job_trace(request.job_id, request.user_id, f"Tag {instrument.symbol}"):
+            result = await run_agent(
+                tagger, classify_prompt(instrument), model=model, validate=normalise
+            )
+        Instruments(db).classify(instrument.symbol, result.value)
+        jobs.record_usage(
+            request.user_id,
+            request.job_id,
+            f"tagger:{instrument.symbol}",
+            input_tokens=result.input_tokens,
+            output_tokens=result.output_tokens,
+            cost_usd=result.cost_usd,
+        )
+        outcome = "tagged"
+    jobs.finish_step_item(request.user_id, request.job_id, "tagging", instrument.symbol)
+    return {"symbol": instrument.symbol, "outcome": outcome}
+
+
+@step_handler("tagger")
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    name = model_name()
+    model = None if name == OFFLINE else hosted_model(name)
+    return asyncio.run(tag(database(), TagInput.model_validate(event), model))

@@ -1,0 +1,39 @@
+"""The lifecycle every workflow step shares: mark it running, do the work, mark how it ended."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from shared.db import Database, Jobs
+from shared.schemas import StepInput, StepName
+from shared.tracing import job_trace
+
+
+async def run_step(
+    db: Database,
+    request: StepInput,
+    step: StepName,
+    work: Callable[[], Awaitable[dict[str, Any]]],
+) -> dict[str, Any]:
+    """Run a step's work once: a step that already succeeded (a retry, a redrive) is not redone.
+
+    A failure is recorded on the step and raised again, so the workflow's Retry rules see it.
+    The result is small (ids and counts): payloads go to the database, not through the workflow.
+    """
+    jobs = Jobs(db)
+    if jobs.get(request.user_id, request.job_id).steps[step].status == "succeeded":
+        return {"step": step, "outcome": "already done"}
+    jobs.mark_step(request.user_id, request.job_id, step, "running")
+    try:
+        with job_trace(request.job_id, request.user_id, step):
+            result = await work()
+    except Exception as error:
+        jobs.mark_step(
+            request.user_id,
+            request.job_id,
+            step,
+            "failed",
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    jobs.mark_step(request.user_id, request.job_id, step, "succeeded")
+    return {"step": step, **result}

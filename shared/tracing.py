@@ -1,0 +1,63 @@
+"""Tracing to Langfuse: one trace per job across every Lambda, with agents and tools as children.
+
+The trace id is derived from the job id, so the tagger, reporter, charter and retirement Lambdas
+all add to the same trace. The Agents SDK's spans reach Langfuse through OpenInference's
+instrumentation. Without `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY` tracing is a no-op, and
+the SDK's default export to OpenAI is always switched off.
+"""
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from uuid import UUID
+
+from agents import set_trace_processors
+
+_client: Any = None
+_configured = False
+
+
+def configure_tracing(**langfuse_options: Any) -> Any:
+    """Set tracing up once per process; return the Langfuse client, or None when disabled.
+
+    Options go to `Langfuse(...)`: tests pass an in-memory `span_exporter` and test keys.
+    """
+    global _client, _configured
+    if _configured and not langfuse_options:
+        return _client
+    set_trace_processors([])
+    keys = {"LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"}
+    if langfuse_options or keys <= os.environ.keys():
+        from langfuse import Langfuse
+        from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor
+        from opentelemetry.sdk.trace import TracerProvider
+
+        provider = TracerProvider()
+        _client = Langfuse(tracer_provider=provider, **langfuse_options)
+        instrumentor = OpenAIAgentsInstrumentor()
+        if instrumentor.is_instrumented_by_opentelemetry:
+            instrumentor.uninstrument()
+        instrumentor.instrument(tracer_provider=provider)
+    _configured = True
+    return _client
+
+
+@contextmanager
+def job_trace(job_id: UUID, user_id: str, step: str) -> Iterator[None]:
+    """Group what runs inside under the job's trace, as a span named after the step."""
+    client = configure_tracing()
+    if client is None:
+        yield
+        return
+    from langfuse import Langfuse, propagate_attributes
+
+    trace_id = Langfuse.create_trace_id(seed=str(job_id))
+    with (
+        client.start_as_current_observation(trace_context={"trace_id": trace_id}, name=step),
+        propagate_attributes(
+            user_id=user_id, trace_name="Portfolio analysis", metadata={"job_id": str(job_id)}
+        ),
+    ):
+        yield
+    client.flush()

@@ -1,0 +1,76 @@
+"""Tracing: one trace per job, derived from the job id; agents and their work as children."""
+
+from collections.abc import Iterator
+
+import pytest
+from agents import set_trace_processors
+from agents.testing import ScriptedModel
+from langfuse import Langfuse
+from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor
+from opentelemetry.sdk.trace import ReadableSpan
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+from functions.tagger.handler import tag
+from shared import tracing
+from shared.db.psycopg_driver import PsycopgDriver
+from shared.schemas import Job
+from tests.functions.conftest import tag_input
+from tests.functions.test_tagger import APPLE, answer
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
+    monkeypatch.setattr(tracing, "_client", None)
+    monkeypatch.setattr(tracing, "_configured", False)
+    spans = InMemorySpanExporter()
+    tracing.configure_tracing(
+        public_key="pk-lf-test",
+        secret_key="sk-lf-test",
+        base_url="http://127.0.0.1:9",  # never reached: spans go to the in-memory exporter
+        span_exporter=spans,
+    )
+    yield spans
+    OpenAIAgentsInstrumentor().uninstrument()
+    set_trace_processors([])
+
+
+def children(spans: list[ReadableSpan], parent: ReadableSpan) -> list[ReadableSpan]:
+    return [s for s in spans if s.parent and s.parent.span_id == parent.context.span_id]
+
+
+def descendants(spans: list[ReadableSpan], parent: ReadableSpan) -> list[ReadableSpan]:
+    found = children(spans, parent)
+    return found + [d for child in found for d in descendants(spans, child)]
+
+
+async def test_a_jobs_agents_share_one_trace_named_by_the_job(
+    seeded: PsycopgDriver, job: Job, exporter: InMemorySpanExporter
+) -> None:
+    for symbol in ("AAPL", "NVDA"):
+        await tag(seeded, tag_input(job, symbol), ScriptedModel([answer(APPLE)]))
+    spans = list(exporter.get_finished_spans())
+
+    trace_ids = {format(span.context.trace_id, "032x") for span in spans}
+    assert trace_ids == {Langfuse.create_trace_id(seed=str(job.id))}
+    ids = {s.context.span_id for s in spans}
+    # A root's parent is the trace context derived from the job, not an exported span.
+    roots = sorted(
+        (s for s in spans if s.parent and s.parent.span_id not in ids), key=lambda s: s.name
+    )
+    assert [root.name for root in roots] == ["Tag AAPL", "Tag NVDA"]
+    for root in roots:
+        assert root.attributes is not None
+        assert root.attributes.get("user.id") == job.clerk_user_id
+        assert "Tagger" in {s.name for s in descendants(spans, root)}
+
+
+async def test_without_keys_nothing_is_traced(
+    seeded: PsycopgDriver, job: Job, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LANGFUSE_PUBLIC_KEY", raising=False)
+    monkeypatch.setattr(tracing, "_client", None)
+    monkeypatch.setattr(tracing, "_configured", False)
+    assert tracing.configure_tracing() is None
+    await tag(seeded, tag_input(job, "AAPL"), ScriptedModel([answer(APPLE)]))
