@@ -6,8 +6,11 @@ API driver (over a stand-in for AWS's endpoint, backed by the same PostgreSQL).
 """
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -35,17 +38,35 @@ def fresh_settings() -> Iterator[None]:
     get_settings.cache_clear()
 
 
+@contextmanager
+def scratch_directory() -> Iterator[Path]:
+    """A temporary directory outside pytest's own, which every pytest run makes private again
+    (mode 0700): a PostgreSQL running as the `pgserver` user (under root) must keep access."""
+    path = Path(tempfile.mkdtemp(prefix="alex-test-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def scratch() -> Iterator[Path]:
+    with scratch_directory() as path:
+        yield path
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url() -> Iterator[str]:
     url = os.environ.get("ALEX_TEST_DATABASE_URL")
     if url:
         yield url
         return
     from local.postgres import start
 
-    server, url = start(Path(tmp_path_factory.mktemp("postgres")) / "data", "alex_test")
-    yield url
-    server.cleanup()
+    with scratch_directory() as directory:
+        server, url = start(directory / "postgres", "alex_test")
+        yield url
+        server.cleanup()
 
 
 @pytest.fixture(scope="session")

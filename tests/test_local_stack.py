@@ -22,15 +22,15 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**env, "ALEX_DATA_DIR": str(data_dir), **extra}
 
 
-def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
-    server, url = start(tmp_path / "postgres", "alex")
+def test_a_second_process_joins_the_running_server(scratch: Path) -> None:
+    server, url = start(scratch / "postgres", "alex")
     child = subprocess.run(
         [
             sys.executable,
             "-c",
             "import sys; from pathlib import Path; from local.postgres import start;"
             " s, url = start(Path(sys.argv[1]), 'alex'); print(s.get_pid())",
-            str(tmp_path / "postgres"),
+            str(scratch / "postgres"),
         ],
         cwd=PROJECT_ROOT,
         capture_output=True,
@@ -45,11 +45,11 @@ def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(tmp_path: Path) -> None:
+def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(scratch: Path) -> None:
     dev = subprocess.Popen(
         [*ALEX, "dev"],
         cwd=PROJECT_ROOT,
-        env=_env(tmp_path),
+        env=_env(scratch),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -72,14 +72,14 @@ def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(tmp_pat
     again = subprocess.run(
         [*ALEX, "db", "seed", "--with-test-data"],
         cwd=PROJECT_ROOT,
-        env=_env(tmp_path),
+        env=_env(scratch),
         capture_output=True,
         text=True,
     )
     assert again.returncode == 0, again.stderr
     assert "instruments seeded." in again.stdout and "created" not in again.stdout
 
-    pid = int((tmp_path / "postgres" / "postmaster.pid").read_text().split()[0])
+    pid = int((scratch / "postgres" / "postmaster.pid").read_text().split()[0])
     dev.send_signal(signal.SIGINT)
     assert dev.wait(timeout=30) == 0
     assert "Stopping." in dev.stdout.read()
@@ -89,12 +89,12 @@ def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(tmp_pat
     assert not psutil.pid_exists(pid), "PostgreSQL must stop with the run command"
 
 
-def test_db_reset_twice_leaves_the_same_rows(fresh_database_url: str, tmp_path: Path) -> None:
+def test_db_reset_twice_leaves_the_same_rows(fresh_database_url: str, scratch: Path) -> None:
     def reset_and_count() -> list[tuple[str, int]]:
         result = subprocess.run(
             [*ALEX, "db", "reset", "--with-test-data", "--yes"],
             cwd=PROJECT_ROOT,
-            env=_env(tmp_path, DATABASE_URL=fresh_database_url),
+            env=_env(scratch, DATABASE_URL=fresh_database_url),
             capture_output=True,
             text=True,
         )
@@ -110,11 +110,11 @@ def test_db_reset_twice_leaves_the_same_rows(fresh_database_url: str, tmp_path: 
     assert dict(first)["accounts"] == 3
 
 
-def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path: Path) -> None:
+def test_a_database_that_cannot_be_reached_is_a_clear_error(scratch: Path) -> None:
     result = subprocess.run(
         [*ALEX, "db", "migrate"],
         cwd=PROJECT_ROOT,
-        env=_env(tmp_path, DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"),
+        env=_env(scratch, DATABASE_URL="postgresql://nobody@127.0.0.1:1/none"),
         capture_output=True,
         text=True,
     )
@@ -124,11 +124,11 @@ def test_a_database_that_cannot_be_reached_is_a_clear_error(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("args", [["db", "reset"], ["db", "reset", "--with-test-data"]])
-def test_reset_asks_before_dropping_anything(args: list[str], tmp_path: Path) -> None:
+def test_reset_asks_before_dropping_anything(args: list[str], scratch: Path) -> None:
     result = subprocess.run(
         [*ALEX, *args],
         cwd=PROJECT_ROOT,
-        env=_env(tmp_path, DATABASE_URL="postgresql://x@/y"),
+        env=_env(scratch, DATABASE_URL="postgresql://x@/y"),
         input="n\n",
         capture_output=True,
         text=True,

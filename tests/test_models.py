@@ -5,6 +5,7 @@ import json
 import pytest
 from agents import Agent, RunConfig, Runner, function_tool
 
+from shared import tracing
 from shared.models import OFFLINE, OfflineModel, hosted_model, model_name
 from shared.settings import Settings
 
@@ -58,3 +59,10 @@ def test_offline_model_calls_the_tools_then_writes_from_their_results() -> None:
     again = Runner.run_sync(agent, "write again", run_config=RunConfig(model=model))
     assert again.final_output == "Total: 42", "a re-ask starts a new conversation"
     assert calls == ["get_total", "get_total"]
+
+
+def test_tracing_is_off_without_langfuse_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LANGFUSE_PUBLIC_KEY", raising=False)
+    monkeypatch.setattr(tracing, "_client", None)
+    monkeypatch.setattr(tracing, "_configured", False)
+    assert tracing.configure_tracing() is None

@@ -10,20 +10,22 @@ from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from functions.reporter.agent import offline_model
+from functions.reporter.handler import write_report
 from functions.tagger.handler import tag
 from shared import tracing
 from shared.db.psycopg_driver import PsycopgDriver
-from shared.schemas import Job
+from shared.schemas import Job, StepInput
 from tests.functions.conftest import tag_input
 from tests.functions.test_tagger import APPLE, answer
 
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture
-def exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
-    monkeypatch.setattr(tracing, "_client", None)
-    monkeypatch.setattr(tracing, "_configured", False)
+@pytest.fixture(scope="module")
+def tracing_to_memory() -> Iterator[InMemorySpanExporter]:
+    """Langfuse with test keys, exporting to memory (instrumented once: it is process-wide)."""
+    saved = tracing._client, tracing._configured
     spans = InMemorySpanExporter()
     tracing.configure_tracing(
         public_key="pk-lf-test",
@@ -34,6 +36,13 @@ def exporter(monkeypatch: pytest.MonkeyPatch) -> Iterator[InMemorySpanExporter]:
     yield spans
     OpenAIAgentsInstrumentor().uninstrument()
     set_trace_processors([])
+    tracing._client, tracing._configured = saved
+
+
+@pytest.fixture
+def exporter(tracing_to_memory: InMemorySpanExporter) -> InMemorySpanExporter:
+    tracing_to_memory.clear()
+    return tracing_to_memory
 
 
 def children(spans: list[ReadableSpan], parent: ReadableSpan) -> list[ReadableSpan]:
@@ -66,11 +75,14 @@ async def test_a_jobs_agents_share_one_trace_named_by_the_job(
         assert "Tagger" in {s.name for s in descendants(spans, root)}
 
 
-async def test_without_keys_nothing_is_traced(
-    seeded: PsycopgDriver, job: Job, monkeypatch: pytest.MonkeyPatch
+async def test_a_step_traces_its_agent_and_the_agents_tools(
+    seeded: PsycopgDriver, job: Job, exporter: InMemorySpanExporter
 ) -> None:
-    monkeypatch.delenv("LANGFUSE_PUBLIC_KEY", raising=False)
-    monkeypatch.setattr(tracing, "_client", None)
-    monkeypatch.setattr(tracing, "_configured", False)
-    assert tracing.configure_tracing() is None
-    await tag(seeded, tag_input(job, "AAPL"), ScriptedModel([answer(APPLE)]))
+    request = StepInput(job_id=job.id, user_id=job.clerk_user_id)
+    await write_report(seeded, request, offline_model())
+    spans = list(exporter.get_finished_spans())
+
+    (step,) = [s for s in spans if s.name == "report"]
+    (agent,) = [s for s in descendants(spans, step) if s.name == "Reporter"]
+    tools = {s.name for s in descendants(spans, agent)}
+    assert {"get_profile", "get_portfolio_summary", "get_breakdowns"} <= tools

@@ -1,0 +1,37 @@
+"""Cold import time of each Lambda handler: a fresh interpreter importing the handler module.
+
+Run on demand: `.venv/bin/python bench/cold_start.py [runs]`. A Lambda cold start adds this to
+the runtime's own start; target (SPEC.md): cold start under 2 s.
+"""
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HANDLERS = ["tagger", "reporter", "charter", "retirement"]
+
+
+def cold_import(statement: str) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", statement], cwd=ROOT, check=True)
+    return time.perf_counter() - began
+
+
+def main(runs: int) -> None:
+    baseline = statistics.median(cold_import("pass") for _ in range(runs))
+    print(f"interpreter alone: {baseline * 1000:.0f} ms (subtracted below); median of {runs}\n")
+    for name in HANDLERS:
+        timings = [cold_import(f"import functions.{name}.handler") for _ in range(runs)]
+        print(f"functions.{name}.handler  {(statistics.median(timings) - baseline) * 1000:6.0f} ms")
+    litellm = [
+        cold_import("from shared.models import hosted_model; hosted_model('bedrock/x')")
+        for _ in range(runs)
+    ]
+    print(f"LiteLLM model (hosted runs) {(statistics.median(litellm) - baseline) * 1000:6.0f} ms")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
