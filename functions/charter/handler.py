@@ -11,10 +11,10 @@ from shared.agent_runtime import run_agent
 from shared.analytics import standard_charts
 from shared.db import Database, Jobs
 from shared.handlers import database, step_handler
-from shared.models import OFFLINE_NOTICE, agent_model
+from shared.models import agent_model
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
-from shared.steps import run_step
+from shared.steps import run_step, store_result
 
 NOTHING_TO_CHART = (
     "No charts yet: the portfolio has no value. Add accounts with cash or positions, then run"
@@ -44,21 +44,10 @@ async def build_charts(db: Database, request: StepInput, model: Model) -> dict[s
             context=CharterContext(charts=available),
             validate=lambda answer: chosen_charts(answer, available),
         )
-        payload: dict[str, Any] = {
+        charts: dict[str, Any] = {
             key: chart.model_dump(mode="json") for key, chart in outcome.value.items()
         }
-        payload["generated_by"] = outcome.generated_by
-        if outcome.generated_by == "offline":
-            payload["notice"] = OFFLINE_NOTICE
-        jobs.store_payload(request.user_id, request.job_id, "charts", payload)
-        jobs.record_usage(
-            request.user_id,
-            request.job_id,
-            "charter",
-            input_tokens=outcome.input_tokens,
-            output_tokens=outcome.output_tokens,
-            cost_usd=outcome.cost_usd,
-        )
+        store_result(db, request, "charts", "charter", outcome, charts)
         return {"charts": len(outcome.value), "keys": list(outcome.value)}
 
     return await run_step(db, request, "charts", work)

@@ -8,12 +8,12 @@ from agents import Model
 from functions.reporter.agent import ReportContext, offline_model, reporter, validate_report
 from functions.reporter.templates import report_prompt
 from shared.agent_runtime import run_agent
-from shared.db import Database, Jobs
+from shared.db import Database
 from shared.handlers import database, step_handler
-from shared.models import OFFLINE, OFFLINE_NOTICE, agent_model
+from shared.models import agent_model
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
-from shared.steps import run_step
+from shared.steps import run_step, store_result
 
 
 async def write_report(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
@@ -31,23 +31,8 @@ async def write_report(db: Database, request: StepInput, model: Model) -> dict[s
             validate=lambda text: validate_report(text, context.outputs),
         )
         report = outcome.value
-        payload: dict[str, Any] = {
-            "markdown": report.markdown,
-            "generated_by": outcome.generated_by,
-            "sections": report.sections,
-        }
-        if outcome.generated_by == OFFLINE:
-            payload["notice"] = OFFLINE_NOTICE
-        jobs = Jobs(db)
-        jobs.store_payload(request.user_id, request.job_id, "report", payload)
-        jobs.record_usage(
-            request.user_id,
-            request.job_id,
-            "reporter",
-            input_tokens=outcome.input_tokens,
-            output_tokens=outcome.output_tokens,
-            cost_usd=outcome.cost_usd,
-        )
+        payload = {"markdown": report.markdown, "sections": report.sections}
+        store_result(db, request, "report", "reporter", outcome, payload)
         return {"sections": len(report.sections), "characters": len(report.markdown)}
 
     return await run_step(db, request, "report", work)

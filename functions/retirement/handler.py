@@ -14,12 +14,12 @@ from functions.retirement.agent import (
 from functions.retirement.templates import projection_prompt
 from shared.agent_runtime import AgentOutcome, run_agent
 from shared.analytics import retirement_inputs
-from shared.db import Database, Jobs
+from shared.db import Database
 from shared.handlers import database, step_handler
-from shared.models import OFFLINE, OFFLINE_NOTICE, agent_model
+from shared.models import agent_model
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
-from shared.steps import run_step
+from shared.steps import run_step, store_result
 
 
 async def project(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
@@ -35,17 +35,8 @@ async def project(db: Database, request: StepInput, model: Model) -> dict[str, A
             context=context,
             validate=narrative_validator(context),
         )
-        jobs = Jobs(db)
-        jobs.store_payload(
-            request.user_id, request.job_id, "retirement", retirement_payload(context, outcome)
-        )
-        jobs.record_usage(
-            request.user_id,
-            request.job_id,
-            "retirement",
-            input_tokens=outcome.input_tokens,
-            output_tokens=outcome.output_tokens,
-            cost_usd=outcome.cost_usd,
+        store_result(
+            db, request, "retirement", "retirement", outcome, retirement_payload(context, outcome)
         )
         return {
             "success_probability": context.baseline.success_probability,
@@ -58,16 +49,12 @@ async def project(db: Database, request: StepInput, model: Model) -> dict[str, A
 def retirement_payload(context: RetirementContext, outcome: AgentOutcome[str]) -> dict[str, Any]:
     """The stored result: the plan, the baseline projection (with the chart's bands), the
     variations the planner ran, and its narrative."""
-    payload: dict[str, Any] = {
+    return {
         "inputs": context.plan.model_dump(mode="json", exclude={"assumptions"}),
         "projection": context.baseline.model_dump(mode="json"),
         "variations": [v.model_dump(mode="json") for v in context.variations.values()],
         "narrative": outcome.value,
-        "generated_by": outcome.generated_by,
     }
-    if outcome.generated_by == OFFLINE:
-        payload["notice"] = OFFLINE_NOTICE
-    return payload
 
 
 @step_handler("retirement")

@@ -29,5 +29,12 @@ def job(seeded: PsycopgDriver) -> Iterator[Job]:
     yield jobs.set_status(TEST_USER_ID, created.id, "running")
 
 
+@pytest.fixture
+def offline_lambda_env(monkeypatch: pytest.MonkeyPatch, migrated_url: str) -> None:
+    """A Lambda's environment for the handlers: the offline model and the test database."""
+    monkeypatch.setenv("ALEX_MODEL", "offline")
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+
+
 def tag_input(job: Job, symbol: str) -> TagInput:
     return TagInput(job_id=job.id, user_id=job.clerk_user_id, symbol=symbol)

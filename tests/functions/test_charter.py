@@ -1,7 +1,6 @@
 """The charter lets the model choose and word 4-6 charts; every stored number is the analytics'."""
 
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +21,6 @@ from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.models import OFFLINE_NOTICE, hosted_model
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, JobCreate, StepInput, UserCreate
-from shared.settings import get_settings
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
 
 pytestmark = pytest.mark.anyio
@@ -332,16 +330,6 @@ async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: J
     again = await build_charts(seeded, step_input(job), ScriptedModel([]))
     assert again == {"step": "charts", "outcome": "already done"}
     assert Jobs(seeded).get(job.clerk_user_id, job.id) == before
-
-
-@pytest.fixture
-def offline_lambda_env(monkeypatch: pytest.MonkeyPatch, migrated_url: str) -> Iterator[None]:
-    """The Lambda's environment; settings are read once per process, so re-read them around it."""
-    monkeypatch.setenv("ALEX_MODEL", "offline")
-    monkeypatch.setenv("DATABASE_URL", migrated_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.usefixtures("offline_lambda_env")

@@ -2,7 +2,6 @@
 cites only figures its tools returned."""
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import litellm
@@ -26,7 +25,6 @@ from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.models import OFFLINE_NOTICE, hosted_model
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
-from shared.settings import get_settings
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
 
 pytestmark = pytest.mark.anyio
@@ -283,16 +281,6 @@ async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: J
     result = await project(seeded, step_input(job), ScriptedModel([]))
     assert result == {"step": "retirement", "outcome": "already done"}
     assert Jobs(seeded).get(job.clerk_user_id, job.id) == before
-
-
-@pytest.fixture
-def offline_lambda_env(monkeypatch: pytest.MonkeyPatch, migrated_url: str) -> Iterator[None]:
-    """The Lambda's environment; settings are read once per process, so re-read them around it."""
-    monkeypatch.setenv("ALEX_MODEL", "offline")
-    monkeypatch.setenv("DATABASE_URL", migrated_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 @pytest.mark.usefixtures("offline_lambda_env")
