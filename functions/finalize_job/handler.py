@@ -1,0 +1,63 @@
+"""Lambda entry for "Finalize job": a short summary of the analysis, and the job completed.
+
+The summary is assembled by code from what the steps stored; no model writes it.
+"""
+
+import asyncio
+from typing import Any
+
+from shared.db import Database, Jobs
+from shared.handlers import database, step_handler
+from shared.portfolio import load_portfolio
+from shared.schemas import Job, StepInput
+from shared.steps import run_step
+
+
+def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, Any]:
+    """The headline figures of a finished analysis, and what wrote each part."""
+    projection = (job.retirement_payload or {}).get("projection", {})
+    charts = [key for key, value in (job.charts_payload or {}).items() if isinstance(value, dict)]
+    success = projection.get("success_probability")
+    lines = [f"Portfolio value: ${total_value:,.2f}."]
+    if success is not None:
+        lines.append(f"Chance the target retirement income lasts: {100 * success:.1f}%.")
+    sections = len((job.report_payload or {}).get("sections", []))
+    lines.append(f"{len(charts)} charts and a {sections}-section report.")
+    if unclassified:
+        lines.append(f"Not yet classified, so shown as Unclassified: {', '.join(unclassified)}.")
+    return {
+        "text": " ".join(lines),
+        "total_value": total_value,
+        "success_probability": success,
+        "sustainable_income": projection.get("sustainable_income"),
+        "charts": charts,
+        "unclassified": unclassified,
+        "generated_by": {
+            step: (payload or {}).get("generated_by")
+            for step, payload in (
+                ("report", job.report_payload),
+                ("charts", job.charts_payload),
+                ("retirement", job.retirement_payload),
+            )
+        },
+    }
+
+
+async def finalize_job(db: Database, request: StepInput) -> dict[str, Any]:
+    jobs = Jobs(db)
+
+    async def work() -> dict[str, Any]:
+        job = jobs.get(request.user_id, request.job_id)
+        valuation = load_portfolio(db, request.user_id).valuation
+        summarised = summary(job, float(valuation.total), list(valuation.unclassified))
+        jobs.store_payload(request.user_id, request.job_id, "summary", summarised)
+        return {"charts": len(summarised["charts"])}
+
+    result = await run_step(db, request, "finalize", work)
+    jobs.set_status(request.user_id, request.job_id, "completed")
+    return result
+
+
+@step_handler("finalize_job")
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    return asyncio.run(finalize_job(database(), StepInput.model_validate(event)))

@@ -1,0 +1,50 @@
+"""Lambda entry for "Start job": the job runs, and the instruments that need tagging are listed.
+
+Its result feeds the "Tag instruments" map, so it is computed afresh on every run (a retry, a
+redrive): ids only, never payloads.
+"""
+
+from typing import Any
+
+from shared.db import Database, Instruments, Jobs, Positions
+from shared.handlers import database, step_handler
+from shared.schemas import StepInput
+
+
+def start_job(db: Database, request: StepInput) -> dict[str, Any]:
+    jobs = Jobs(db)
+    job = jobs.set_status(request.user_id, request.job_id, "running")
+    first_run = job.steps["start"].status != "succeeded"
+    if first_run:
+        jobs.mark_step(request.user_id, request.job_id, "start", "running")
+    try:
+        held = sorted({p.symbol for p in Positions(db).for_user(request.user_id)})
+        untagged = Instruments(db).untagged(held)
+        if job.steps["tagging"].status == "pending":
+            jobs.mark_step(
+                request.user_id, request.job_id, "tagging", "running", total=len(untagged)
+            )
+            if not untagged:
+                jobs.mark_step(request.user_id, request.job_id, "tagging", "succeeded")
+    except Exception as error:
+        jobs.mark_step(
+            request.user_id,
+            request.job_id,
+            "start",
+            "failed",
+            error=f"{type(error).__name__}: {error}",
+        )
+        raise
+    if first_run:
+        jobs.mark_step(request.user_id, request.job_id, "start", "succeeded")
+    return {
+        "job_id": str(request.job_id),
+        "user_id": request.user_id,
+        "symbols": untagged,
+        "holdings": len(held),
+    }
+
+
+@step_handler("start_job")
+def handler(event: dict[str, Any]) -> dict[str, Any]:
+    return start_job(database(), StepInput.model_validate(event))

@@ -1,0 +1,116 @@
+"""Start job and Finalize job, and the whole analysis run through its handlers, offline."""
+
+import asyncio
+
+import pytest
+
+from functions.charter.agent import offline_model as charter_offline
+from functions.charter.handler import build_charts
+from functions.finalize_job.handler import finalize_job
+from functions.finalize_job.handler import handler as finalize_handler
+from functions.reporter.agent import offline_model as reporter_offline
+from functions.reporter.handler import write_report
+from functions.retirement.agent import offline_model as retirement_offline
+from functions.retirement.handler import project
+from functions.start_job.handler import handler as start_handler
+from functions.start_job.handler import start_job
+from functions.tagger.handler import tag
+from shared.db import Instruments, Jobs, Positions
+from shared.db.psycopg_driver import PsycopgDriver
+from shared.db.seed import TEST_USER_ID
+from shared.errors import NotFound
+from shared.schemas import InstrumentClassification, Job, StepInput
+from tests.functions.conftest import tag_input
+
+
+def step_input(job: Job) -> StepInput:
+    return StepInput(job_id=job.id, user_id=job.clerk_user_id)
+
+
+def test_start_lists_the_held_instruments_that_need_tagging(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    result = start_job(seeded, step_input(job))
+    holdings = {p.symbol for p in Positions(seeded).for_user(TEST_USER_ID)}
+    assert result == {
+        "job_id": str(job.id),
+        "user_id": TEST_USER_ID,
+        "symbols": ["AAPL", "NVDA"],
+        "holdings": len(holdings),
+    }
+    steps = Jobs(seeded).get(TEST_USER_ID, job.id).steps
+    assert (steps["start"].status, steps["tagging"].status, steps["tagging"].total) == (
+        "succeeded",
+        "running",
+        2,
+    )
+
+
+def test_start_again_gives_the_same_items_and_changes_nothing(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    first = start_job(seeded, step_input(job))
+    rows = Jobs(seeded).get(TEST_USER_ID, job.id)
+    assert start_job(seeded, step_input(job)) == first
+    assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
+
+
+def test_nothing_to_tag_finishes_the_tagging_step_at_once(seeded: PsycopgDriver, job: Job) -> None:
+    tagged = InstrumentClassification(
+        instrument_type="stock",
+        allocation_asset_class={"equity": 100},
+        allocation_regions={"north_america": 100},
+        allocation_sectors={"technology": 100},
+    )
+    for symbol in ("AAPL", "NVDA"):
+        Instruments(seeded).classify(symbol, tagged)
+    assert start_job(seeded, step_input(job))["symbols"] == []
+    tagging = Jobs(seeded).get(TEST_USER_ID, job.id).steps["tagging"]
+    assert (tagging.status, tagging.total) == ("succeeded", 0)
+
+
+def test_start_for_someone_elses_job_is_not_found(seeded: PsycopgDriver, job: Job) -> None:
+    with pytest.raises(NotFound):
+        start_job(seeded, StepInput(job_id=job.id, user_id="someone_else"))
+
+
+@pytest.mark.anyio
+async def test_the_whole_analysis_completes_offline_in_workflow_order(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    request = step_input(job)
+    items = start_job(seeded, request)["symbols"]
+    for symbol in items:
+        await tag(seeded, tag_input(job, symbol), None)
+    await asyncio.gather(
+        write_report(seeded, request, reporter_offline()),
+        build_charts(seeded, request, charter_offline()),
+        project(seeded, request, retirement_offline()),
+    )
+    assert await finalize_job(seeded, request) == {"step": "finalize", "charts": 5}
+
+    done = Jobs(seeded).get(TEST_USER_ID, job.id)
+    assert done.status == "completed" and done.completed_at is not None
+    assert {name: step.status for name, step in done.steps.items()} == dict.fromkeys(
+        done.steps, "succeeded"
+    )
+    summary = done.summary_payload
+    assert summary is not None and done.retirement_payload is not None
+    assert (
+        summary["success_probability"]
+        == done.retirement_payload["projection"]["success_probability"]
+    )
+    assert summary["unclassified"] == ["AAPL", "NVDA"]
+    assert summary["generated_by"] == dict.fromkeys(("report", "charts", "retirement"), "offline")
+    assert "Not yet classified, so shown as Unclassified: AAPL, NVDA." in summary["text"]
+    rows = Jobs(seeded).get(TEST_USER_ID, job.id)
+    await finalize_job(seeded, request)
+    assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
+
+
+@pytest.mark.usefixtures("offline_lambda_env")
+def test_lambda_entries_take_workflow_events(seeded: PsycopgDriver, job: Job) -> None:
+    event = {"job_id": str(job.id), "user_id": TEST_USER_ID}
+    assert start_handler(event, None)["symbols"] == ["AAPL", "NVDA"]
+    with pytest.raises(ValueError, match="job_id"):
+        finalize_handler({"user_id": TEST_USER_ID}, None)
