@@ -26,8 +26,10 @@ from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN, StandInDataA
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Before any test module imports LiteLLM, which otherwise fetches prices from the internet.
+    # Before any test module imports LiteLLM, which otherwise fetches prices from the internet,
+    # or the CDK, whose runtime warns at length about Node 20.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
+    os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
 
 
 @pytest.fixture(autouse=True)

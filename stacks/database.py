@@ -1,0 +1,136 @@
+"""Aurora Serverless v2 PostgreSQL with the Data API: pauses at 0 ACU, no VPC for Lambdas."""
+
+import hashlib
+
+from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_rds as rds
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from shared.db.migrate import MIGRATIONS_DIR
+from stacks import nag
+from stacks.config import DeployConfig
+from stacks.packaging import ARCHITECTURE, RUNTIME, dependency_layer, source_code
+
+DATABASE_NAME = "alex"
+
+
+class DatabaseStack(Stack):
+    def __init__(
+        self, scope: Construct, id: str, *, config: DeployConfig, **kwargs: object
+    ) -> None:
+        super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
+
+        # The cluster needs a VPC, though nothing connects into it: Lambdas use the Data API.
+        vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=0,
+            subnet_configuration=[
+                ec2.SubnetConfiguration(
+                    name="database", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED
+                )
+            ],
+        )
+        self.cluster = rds.DatabaseCluster(
+            self,
+            "Cluster",
+            engine=rds.DatabaseClusterEngine.aurora_postgres(
+                version=rds.AuroraPostgresEngineVersion.VER_16_9
+            ),
+            writer=rds.ClusterInstance.serverless_v2("writer"),
+            serverless_v2_min_capacity=0,
+            serverless_v2_max_capacity=2,
+            serverless_v2_auto_pause_duration=Duration.minutes(10),
+            enable_data_api=True,
+            default_database_name=DATABASE_NAME,
+            credentials=rds.Credentials.from_generated_secret("alex_admin"),
+            storage_encrypted=True,
+            deletion_protection=config.deletion_protection,
+            removal_policy=RemovalPolicy.SNAPSHOT
+            if config.deletion_protection
+            else RemovalPolicy.DESTROY,
+            vpc=vpc,
+            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+            backup=rds.BackupProps(retention=Duration.days(7)),
+        )
+        nag.acknowledge(
+            vpc,
+            "AwsSolutions-VPC7",
+            "No traffic flows in this VPC: it only holds "
+            "Aurora in isolated subnets, reached through the Data API",
+        )
+        nag.acknowledge(
+            self.cluster,
+            "AwsSolutions-RDS6",
+            "Nothing connects to the cluster "
+            "directly: the Data API authenticates with IAM and the secret",
+        )
+        nag.acknowledge(
+            self.cluster,
+            "AwsSolutions-SMG4",
+            "Rotation needs a rotation Lambda in "
+            "the VPC and a Secrets Manager endpoint; docs/deploy.md lists it as "
+            "hardening for production",
+        )
+        if not config.deletion_protection:
+            nag.acknowledge(
+                self.cluster,
+                "AwsSolutions-RDS10",
+                "Off by default so a student can "
+                "delete their stack; `-c deletionProtection=true` for production",
+            )
+        assert self.cluster.secret is not None
+        self.secret = self.cluster.secret
+
+        migrator = lambda_.Function(
+            self,
+            "Migrate",
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler="functions.db_migrate.handler.handler",
+            code=source_code(),
+            layers=[dependency_layer(self, "Dependencies")],
+            timeout=Duration.minutes(5),
+            memory_size=512,
+            environment=self.data_api_environment(),
+            log_group=logs.LogGroup(self, "MigrateLogs", retention=logs.RetentionDays.ONE_MONTH),
+        )
+        self.cluster.grant_data_api_access(migrator)
+        nag.acknowledge_function(migrator)
+        provider = cr.Provider(self, "MigrateProvider", on_event_handler=migrator)
+        nag.acknowledge(
+            provider,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+            "service-role/AWSLambdaBasicExecutionRole]",
+            nag.LAMBDA_LOGS,
+        )
+        nag.acknowledge(
+            provider,
+            f"AwsSolutions-IAM5[Resource::<{self.get_logical_id(migrator.node.default_child)}"
+            ".Arn>:*]",
+            "The provider framework invokes any version of the migration function",
+        )
+        # A new migration changes this property, so the next deploy applies it.
+        checksum = hashlib.sha256(
+            b"".join(path.read_bytes() for path in sorted(MIGRATIONS_DIR.glob("*.sql")))
+        ).hexdigest()
+        schema = CustomResource(
+            self,
+            "Schema",
+            service_token=provider.service_token,
+            properties={"MigrationsChecksum": checksum},
+        )
+        schema.node.add_dependency(self.cluster)
+
+    def data_api_environment(self) -> dict[str, str]:
+        return {
+            "ALEX_ENV": "aws",
+            "DB_CLUSTER_ARN": self.cluster.cluster_arn,
+            "DB_SECRET_ARN": self.secret.secret_arn,
+            "DB_NAME": DATABASE_NAME,
+        }

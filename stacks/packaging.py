@@ -1,0 +1,123 @@
+"""Lambda code and dependencies, packaged without Docker.
+
+The code asset is the project's own packages; the dependency layer is built by pip for the
+Lambda platform (python3.12, arm64, manylinux wheels only). Both run as CDK local bundling, which
+the tests switch off (`aws:cdk:bundling-stacks` empty), so synthesis there needs no network.
+"""
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsii
+from aws_cdk import AssetHashType, BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import aws_lambda as lambda_
+from constructs import Construct
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE_PACKAGES = ("shared", "functions", "state_machines")
+# boto3 is in the Lambda runtime; psycopg and pgserver are for local runs only.
+LAYER_PACKAGES = (
+    "aws-lambda-powertools",
+    "langfuse",
+    "litellm",
+    "numpy",
+    "openai-agents",
+    "openinference-instrumentation-openai-agents",
+    "pydantic",
+    "pydantic-settings",
+)
+RUNTIME = lambda_.Runtime.PYTHON_3_12
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+
+def pinned(names: tuple[str, ...]) -> list[str]:
+    """The exact versions pyproject.toml pins for these packages."""
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    return [d for d in dependencies if d.split("==")[0].split("[")[0] in names]
+
+
+@jsii.implements(ILocalBundling)
+class _CopySources:
+    def try_bundle(self, output_dir: str, options: Any) -> bool:
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        for package in CODE_PACKAGES:
+            shutil.copytree(ROOT / package, Path(output_dir) / package, ignore=ignore)
+        return True
+
+
+@jsii.implements(ILocalBundling)
+class _PipInstall:
+    def try_bundle(self, output_dir: str, options: Any) -> bool:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-compile",
+                "--target",
+                str(Path(output_dir) / "python"),
+                "--platform",
+                "manylinux2014_aarch64",
+                "--platform",
+                "manylinux_2_28_aarch64",
+                "--only-binary=:all:",
+                "--python-version",
+                "3.12",
+                "--implementation",
+                "cp",
+                *pinned(LAYER_PACKAGES),
+            ],
+            check=True,
+        )
+        return True
+
+
+def _bundled(local: ILocalBundling) -> BundlingOptions:
+    # The image is required by the API but never used: local bundling always succeeds.
+    return BundlingOptions(image=DockerImage.from_registry("local-bundling-only"), local=local)
+
+
+def _sources_hash() -> str:
+    digest = hashlib.sha256()
+    for package in CODE_PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.*")):
+            if "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def source_code() -> lambda_.Code:
+    # Hashed over every packaged file, so a change anywhere in them makes a new asset.
+    return lambda_.Code.from_asset(
+        str(ROOT / "shared"),
+        bundling=_bundled(_CopySources()),
+        asset_hash=_sources_hash(),
+        asset_hash_type=AssetHashType.CUSTOM,
+    )
+
+
+def dependency_layer(scope: Construct, id: str) -> lambda_.LayerVersion:
+    # Named by the pinned versions: the same pins reuse the layer already built in cdk.out.
+    pins = hashlib.sha256(" ".join(pinned(LAYER_PACKAGES)).encode()).hexdigest()
+    code = lambda_.Code.from_asset(
+        str(ROOT / "stacks"),
+        bundling=_bundled(_PipInstall()),
+        asset_hash=pins,
+        asset_hash_type=AssetHashType.CUSTOM,
+    )
+    return lambda_.LayerVersion(
+        scope,
+        id,
+        code=code,
+        compatible_runtimes=[RUNTIME],
+        compatible_architectures=[ARCHITECTURE],
+        description="Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy",
+    )

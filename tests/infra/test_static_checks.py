@@ -1,0 +1,62 @@
+"""Static checks on what CDK synthesizes: cdk-nag, cfn-lint, and the ASL validator."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.settings import PROJECT_ROOT
+from tests.infra.conftest import definition
+
+
+def test_cdk_nag_finds_nothing_unacknowledged_and_every_acknowledgment_has_a_reason(
+    cloud_assembly: Path,
+) -> None:
+    report = json.loads((cloud_assembly / "validation-report.json").read_text())
+    (nag,) = [p for p in report["pluginReports"] if p["pluginName"] == "AwsSolutions"]
+    assert nag["conclusion"] == "success" and nag["violations"] == []
+    for suppressed in nag["suppressedViolations"]:
+        assert len(suppressed.get("reason", "")) > 20, suppressed["ruleName"]
+
+
+def test_cdk_nag_fails_synthesis_on_an_unacknowledged_finding(tmp_path: Path) -> None:
+    import aws_cdk as cdk
+    from aws_cdk import aws_sqs as sqs
+
+    from stacks import nag
+
+    app = cdk.App(outdir=str(tmp_path))
+    sqs.Queue(cdk.Stack(app, "Careless"), "Queue")  # no DLQ, no TLS enforcement
+    nag.check(app)
+    with pytest.raises(RuntimeError, match="AwsSolutions-SQS3"):
+        app.synth()
+
+
+def test_cfn_lint_finds_no_errors(cloud_assembly: Path) -> None:
+    templates = sorted(str(p) for p in cloud_assembly.glob("*.template.json"))
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", *templates],
+        capture_output=True,
+        text=True,
+    )
+    # cfn-lint exits 2 for errors and 4 for warnings only; warnings are reported, not fatal.
+    assert result.returncode in (0, 4), result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("npx") is None, reason="needs Node's npx")
+def test_definition_is_valid_amazon_states_language(
+    templates: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    path = tmp_path / "definition.json"
+    path.write_text(json.dumps(definition(templates["AlexAnalysis"])))
+    result = subprocess.run(
+        ["npx", "--no-install", "asl-validator", "--json-path", str(path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
