@@ -12,7 +12,6 @@ class DeployConfig:
     bedrock_model_id: str
     bedrock_region: str
     deletion_protection: bool
-    alarm_email: str | None
 
     @classmethod
     def from_context(cls, node: Node) -> "DeployConfig":
@@ -26,5 +25,4 @@ class DeployConfig:
             bedrock_model_id=get("bedrockModelId", "openai.gpt-oss-120b-1:0"),
             bedrock_region=get("bedrockRegion", "us-west-2"),
             deletion_protection=get("deletionProtection", "false").lower() == "true",
-            alarm_email=node.try_get_context("alarmEmail"),
         )

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from stacks.analysis import FUNCTIONS
 from tests.infra.conftest import definition, resources
 
 TASKS = ["Start job", "Tag instrument", "Write report", "Build charts", "Project retirement",
@@ -105,6 +106,9 @@ def test_functions_run_python_312_on_arm_with_the_shared_layer(analysis: dict[st
         assert properties["TracingConfig"] == {"Mode": "Active"}
         environment = properties["Environment"]["Variables"]
         assert environment["ALEX_ENV"] == "aws" and "DB_CLUSTER_ARN" in environment
+        spec = next(f for f in FUNCTIONS if f.name == properties["Handler"].split(".")[1])
+        assert properties["MemorySize"] == spec.memory
+        assert properties["Timeout"] == spec.timeout.to_seconds()
         uses_model = "BEDROCK_MODEL_ID" in environment
         assert uses_model == (properties["Handler"].split(".")[1] in {
             "tagger", "reporter", "charter", "retirement",
