@@ -5,6 +5,7 @@ may fill and empty. `db` runs each repository test twice: through psycopg and th
 API driver (over a stand-in for AWS's endpoint, backed by the same PostgreSQL).
 """
 
+import json
 import os
 import shutil
 import tempfile
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -115,3 +117,25 @@ def fresh_database_url(database_url: str) -> Iterator[str]:
     yield make_conninfo(database_url, dbname=name)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def cloud_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app synthesized as `cdk synth` would (cdk-nag included), assets left unbundled."""
+    import aws_cdk as cdk
+
+    from cdk_app import build_app
+
+    outdir = tmp_path_factory.mktemp("cdk.out")
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []}, outdir=str(outdir))
+    build_app(app)
+    app.synth()
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def templates(cloud_assembly: Path) -> dict[str, dict[str, Any]]:
+    return {
+        path.name.removesuffix(".template.json"): json.loads(path.read_text())
+        for path in cloud_assembly.glob("*.template.json")
+    }

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 
 from stacks.analysis import FUNCTIONS
-from tests.infra.conftest import definition, resources
+from tests.support.templates import definition, resources
 
 TASKS = ["Start job", "Tag instrument", "Write report", "Build charts", "Project retirement",
          "Finalize job"]  # fmt: skip

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.infra.conftest import resources
+from tests.support.templates import resources
 
 
 def test_aurora_serverless_pauses_when_idle_with_the_data_api(

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from shared.settings import PROJECT_ROOT
-from tests.infra.conftest import definition
+from tests.support.templates import definition
 
 
 def test_cdk_nag_finds_nothing_unacknowledged_and_every_acknowledgment_has_a_reason(

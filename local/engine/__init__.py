@@ -1,0 +1,21 @@
+"""The local Step Functions engine: runs the synthesized analysis definition on one machine."""
+
+from local.engine.definition import load_definition
+from local.engine.engine import Engine
+from local.engine.errors import (
+    DefinitionRefused,
+    ExecutionAlreadyExists,
+    ExecutionDoesNotExist,
+    ExecutionNotRedrivable,
+    LambdaError,
+)
+
+__all__ = [
+    "DefinitionRefused",
+    "Engine",
+    "ExecutionAlreadyExists",
+    "ExecutionDoesNotExist",
+    "ExecutionNotRedrivable",
+    "LambdaError",
+    "load_definition",
+]

@@ -1,0 +1,444 @@
+"""Running the states of a checked definition: one line of control per execution, Map iteration
+and Parallel branch, each able to stop and be resumed later where it stopped (redrive).
+
+A line that fails leaves a `Resume`: the state to enter again, its input, the line's own
+variables, and for a Map or Parallel what each iteration or branch had done, so a redrive re-runs
+only what did not succeed.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from local.engine.errors import LambdaError
+from local.engine.expressions import QueryEvaluationError, evaluate
+from local.engine.history import History
+
+Invoke = Callable[[str, Any], Any]
+
+# States.ALL matches every error but these (AWS: they cannot be retried or caught).
+UNCATCHABLE = frozenset({"States.Runtime", "States.DataLimitExceeded"})
+LAMBDA = {"resourceType": "lambda", "resource": "invoke"}
+
+
+@dataclass
+class Done:
+    """An iteration or branch that succeeded: its output is kept across a redrive."""
+
+    output: Any
+
+
+@dataclass
+class Resume:
+    state: str
+    input: Any
+    variables: dict[str, Any]
+    children: dict[int, Done | Resume] = field(default_factory=dict)
+
+
+class Stopped(Exception):
+    """A line of control stopped: failed (error, cause) or aborted, resumable at `resume`."""
+
+    def __init__(self, error: str, cause: str, resume: Resume, *, aborted: bool = False) -> None:
+        super().__init__(f"{error}: {cause}")
+        self.error, self.cause, self.resume, self.aborted = error, cause, resume, aborted
+
+
+class StateError(Exception):
+    """A state's attempt failed; Retry and Catch look at `error`. `children` is what a Map's
+    iterations or a Parallel's branches had done, kept in case the state is not retried."""
+
+    def __init__(
+        self,
+        error: str,
+        cause: str,
+        children: dict[int, Done | Resume] | None = None,
+        *,
+        aborted: bool = False,
+    ) -> None:
+        super().__init__(f"{error}: {cause}")
+        self.error, self.cause, self.children = error, cause, children or {}
+        self.aborted = aborted
+
+
+class Cancel:
+    """Set when a line must stop at its next state: a sibling failed, or the execution was
+    stopped or ran out of time. A child is cancelled with its parent."""
+
+    def __init__(self, parent: Cancel | None = None) -> None:
+        self._event = threading.Event()
+        self._parent = parent
+        self.reason = "States.Aborted"
+
+    def set(self, reason: str = "States.Aborted") -> None:
+        self.reason = reason
+        self._event.set()
+
+    def why(self) -> str | None:
+        if self._event.is_set():
+            return self.reason
+        return self._parent.why() if self._parent else None
+
+
+@dataclass
+class Run:
+    """What every line of one run of an execution shares."""
+
+    history: History
+    invoke: Invoke
+    sleep: Callable[[float], None]
+    random: Callable[[], float]
+    clock: Callable[[], float]
+    deadline: float | None
+    time_scale: float
+    execution: dict[str, Any]
+    cancel: Cancel
+
+
+@dataclass
+class Line:
+    """One line of control: the chain of states it runs, its variables and its last event."""
+
+    run: Run
+    previous: int
+    cancel: Cancel
+    variables: dict[str, Any]
+    outer: Mapping[str, Any]
+
+    def visible(self) -> dict[str, Any]:
+        return {**self.outer, **self.variables}
+
+    def child(self, previous: int, cancel: Cancel) -> Line:
+        return Line(self.run, previous, cancel, {}, self.visible())
+
+    def event(self, kind: str, details: dict[str, Any] | None = None) -> int:
+        self.previous = self.run.history.add(kind, self.previous, details)
+        return self.previous
+
+
+def run_chain(chain: dict[str, Any], value: Any, line: Line, resume: Resume | None = None) -> Any:
+    """Run the chain's states from StartAt (or from `resume`) to its end; the last output."""
+    states: dict[str, Any] = chain["States"]
+    name: str = chain["StartAt"]
+    children: dict[int, Done | Resume] = {}
+    if resume is not None:
+        name, value, children = resume.state, resume.input, resume.children
+        line.variables = dict(resume.variables)
+    while True:
+        snapshot = Resume(name, value, dict(line.variables), children)
+        reason = _cancelled(line)
+        if reason is not None:
+            raise Stopped(reason, "The execution stopped before this state", snapshot, aborted=True)
+        try:
+            value, following = _run_state(name, states[name], value, line, children)
+        except StateError as error:
+            snapshot.children = error.children
+            raise Stopped(error.error, error.cause, snapshot, aborted=error.aborted) from error
+        if following is None:
+            return value
+        name, children = following, {}
+
+
+def _cancelled(line: Line) -> str | None:
+    run = line.run
+    if run.deadline is not None and run.clock() >= run.deadline:
+        run.cancel.set("States.Timeout")
+    return line.cancel.why()
+
+
+def _run_state(
+    name: str, state: dict[str, Any], value: Any, line: Line, children: dict[int, Done | Resume]
+) -> tuple[Any, str | None]:
+    """The state's output and the next state's name (None where the chain ends)."""
+    kind: str = state["Type"]
+    line.event(f"{kind}StateEntered", {"name": name, "input": _json(value)})
+    states = _states(line, name, value)
+    if kind == "Fail":
+        error = _evaluate(state.get("Error", "States.Fail"), states, line, name)
+        cause = _evaluate(state.get("Cause", ""), states, line, name)
+        raise StateError(str(error), str(cause))
+    if kind == "Choice":
+        return _choose(name, state, value, line)
+    if kind in ("Pass", "Succeed"):
+        return _finish(name, state, value, line, states, default=value)
+    attempt = {"Task": _task, "Map": _map, "Parallel": _parallel}[kind]
+    retries = [0] * len(state.get("Retry", []))
+    while True:
+        try:
+            result = attempt(name, state, value, line, children)
+            break
+        except StateError as error:
+            if error.aborted:
+                raise
+            children = {}
+            delay = _retry_delay(state, retries, error.error, line)
+            if delay is not None:
+                line.run.sleep(delay)
+                continue
+            caught = _catch(name, state, value, line, error)
+            if caught is None:
+                raise
+            return caught
+    return _finish(name, state, value, line, {**states, "result": result}, default=result)
+
+
+def _finish(
+    name: str,
+    state: dict[str, Any],
+    value: Any,
+    line: Line,
+    states: dict[str, Any],
+    *,
+    default: Any,
+    next_state: str | None = None,
+) -> tuple[Any, str | None]:
+    """Evaluate the state's Output and Assign (both see the variables as they were before the
+    state), then assign, then leave; the output and the next state."""
+    output = _evaluate(state["Output"], states, line, name) if "Output" in state else default
+    assigned = _evaluate(state.get("Assign", {}), states, line, name)
+    line.variables.update(assigned)
+    line.event(f"{state['Type']}StateExited", {"name": name, "output": _json(output)})
+    return output, next_state if next_state is not None else state.get("Next")
+
+
+def _choose(name: str, state: dict[str, Any], value: Any, line: Line) -> tuple[Any, str | None]:
+    states = _states(line, name, value)
+    for rule in state.get("Choices", []):
+        if _evaluate(rule["Condition"], states, line, name) is True:
+            merged = {**state, **{k: rule[k] for k in ("Output", "Assign") if k in rule}}
+            return _finish(
+                name, merged, value, line, states, default=value, next_state=rule["Next"]
+            )
+    if "Default" not in state:
+        raise StateError("States.NoChoiceMatched", f'No Choice rule of "{name}" matched')
+    return _finish(name, state, value, line, states, default=value, next_state=state["Default"])
+
+
+def _task(
+    name: str, state: dict[str, Any], value: Any, line: Line, children: dict[int, Done | Resume]
+) -> Any:
+    arguments = _evaluate(state["Arguments"], _states(line, name, value), line, name)
+    timeout = state.get("TimeoutSeconds")
+    line.event(
+        "TaskScheduled",
+        {
+            **LAMBDA,
+            "region": "us-east-1",
+            "parameters": _json(arguments),
+            "timeoutInSeconds": timeout,
+        },
+    )
+    line.event("TaskStarted", dict(LAMBDA))
+    try:
+        payload = _invoke(line.run, arguments, timeout)
+    except TimeoutError:
+        cause = f"The task did not finish within {timeout} seconds"
+        line.event("TaskTimedOut", {**LAMBDA, "error": "States.Timeout", "cause": cause})
+        raise StateError("States.Timeout", cause) from None
+    except LambdaError as error:
+        line.event("TaskFailed", {**LAMBDA, "error": error.error_type, "cause": error.cause})
+        raise StateError(error.error_type, error.cause) from error
+    result = {"ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200}
+    line.event("TaskSucceeded", {**LAMBDA, "output": _json(result)})
+    return result
+
+
+def _invoke(run: Run, arguments: dict[str, Any], timeout: int | None) -> Any:
+    """The function's result, waited for in a thread at most `timeout` seconds (scaled)."""
+    outcome: dict[str, Any] = {}
+
+    def call() -> None:
+        try:
+            outcome["result"] = run.invoke(arguments["FunctionName"], arguments.get("Payload"))
+        except LambdaError as error:
+            outcome["error"] = error
+        except Exception as error:  # a crash outside the handler, as Lambda reports it
+            outcome["error"] = LambdaError("Lambda.Unknown", f"{type(error).__name__}: {error}")
+
+    # A daemon thread: a call that outlives its timeout is abandoned, as Step Functions does.
+    worker = threading.Thread(target=call, daemon=True)
+    worker.start()
+    worker.join(None if timeout is None else timeout * run.time_scale)
+    if worker.is_alive():
+        raise TimeoutError
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+def _map(
+    name: str, state: dict[str, Any], value: Any, line: Line, children: dict[int, Done | Resume]
+) -> Any:
+    states = _states(line, name, value)
+    items = _evaluate(state["Items"], states, line, name) if "Items" in state else value
+    if not isinstance(items, list):
+        raise StateError("States.QueryEvaluationError", f'Items of "{name}" is not an array')
+    line.event("MapStateStarted", {"length": len(items)})
+
+    def iteration(index: int, child: Line) -> Any:
+        prior = children.get(index)
+        child.event("MapIterationStarted", {"name": name, "index": index})
+        if isinstance(prior, Resume):
+            return run_chain(state["ItemProcessor"], None, child, prior)
+        item_states = {**states, "context": {**states["context"], "Map": _item(index, items)}}
+        selector = state.get("ItemSelector")
+        item = items[index] if selector is None else _evaluate(selector, item_states, child, name)
+        return run_chain(state["ItemProcessor"], item, child)
+
+    outputs = _fan_out(
+        name, "Map", len(items), iteration, line, children, state.get("MaxConcurrency", 0)
+    )
+    return outputs
+
+
+def _parallel(
+    name: str, state: dict[str, Any], value: Any, line: Line, children: dict[int, Done | Resume]
+) -> Any:
+    branches: list[dict[str, Any]] = state["Branches"]
+    line.event("ParallelStateStarted")
+
+    def branch(index: int, child: Line) -> Any:
+        prior = children.get(index)
+        return run_chain(
+            branches[index], value, child, prior if isinstance(prior, Resume) else None
+        )
+
+    return _fan_out(name, "Parallel", len(branches), branch, line, children, 0)
+
+
+def _fan_out(
+    name: str,
+    kind: str,
+    count: int,
+    body: Callable[[int, Line], Any],
+    line: Line,
+    children: dict[int, Done | Resume],
+    limit: int,
+) -> list[Any]:
+    """Run `count` iterations or branches in threads (at most `limit` at once, 0 for no limit),
+    keeping the outputs of those done before; on the first failure the others stop at their
+    next state, and the state fails with that failure's error."""
+    cancel = Cancel(line.cancel)
+    started = line.previous
+    outcomes: dict[int, Done | Resume] = {
+        index: prior for index, prior in children.items() if isinstance(prior, Done)
+    }
+    failures: list[Stopped] = []
+    lock = threading.Lock()
+
+    def one(index: int) -> None:
+        if cancel.why() is not None:
+            return  # never started: a redrive runs it from the beginning
+        child = line.child(started, cancel)
+        try:
+            output = body(index, child)
+        except Stopped as stop:
+            with lock:
+                outcomes[index] = stop.resume
+                if not stop.aborted:
+                    failures.append(stop)
+                    cancel.set()
+            if kind == "Map":
+                child.event(
+                    "MapIterationAborted" if stop.aborted else "MapIterationFailed",
+                    {"name": name, "index": index},
+                )
+            return
+        with lock:
+            outcomes[index] = Done(output)
+        if kind == "Map":
+            child.event("MapIterationSucceeded", {"name": name, "index": index})
+
+    pending = [index for index in range(count) if index not in outcomes]
+    if pending:
+        workers = min(limit or len(pending), len(pending))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"{kind} {name}") as pool:
+            for done in [pool.submit(one, index) for index in pending]:
+                done.result()
+    line.previous = line.run.history.last_id
+    if failures or len(outcomes) < count or any(isinstance(o, Resume) for o in outcomes.values()):
+        first = failures[0] if failures else None
+        aborted = first is None
+        line.event(f"{kind}StateAborted" if aborted else f"{kind}StateFailed")
+        error = first.error if first else (line.cancel.why() or "States.Aborted")
+        cause = first.cause if first else f'"{name}" was stopped'
+        raise StateError(error, cause, outcomes, aborted=aborted)
+    line.event(f"{kind}StateSucceeded")
+    return [outcome.output for _, outcome in sorted(outcomes.items()) if isinstance(outcome, Done)]
+
+
+def _item(index: int, items: list[Any]) -> dict[str, Any]:
+    return {"Item": {"Index": index, "Value": items[index]}}
+
+
+def _retry_delay(state: dict[str, Any], retries: list[int], error: str, line: Line) -> float | None:
+    """Seconds to wait before the next attempt, or None when no retrier has attempts left.
+
+    The first retrier that matches the error decides, even when its attempts are spent."""
+    if line.cancel.why() is not None:
+        return None
+    for position, retrier in enumerate(state.get("Retry", [])):
+        if not _matches(retrier["ErrorEquals"], error):
+            continue
+        attempt = retries[position]
+        if attempt >= retrier.get("MaxAttempts", 3):
+            return None
+        retries[position] += 1
+        delay = (
+            float(retrier.get("IntervalSeconds", 1)) * retrier.get("BackoffRate", 2.0) ** attempt
+        )
+        if "MaxDelaySeconds" in retrier:
+            delay = min(delay, float(retrier["MaxDelaySeconds"]))
+        if retrier.get("JitterStrategy") == "FULL":
+            delay *= line.run.random()
+        return float(delay)
+    return None
+
+
+def _catch(
+    name: str, state: dict[str, Any], value: Any, line: Line, error: StateError
+) -> tuple[Any, str | None] | None:
+    for catcher in state.get("Catch", []):
+        if _matches(catcher["ErrorEquals"], error.error):
+            error_output = {"Error": error.error, "Cause": error.cause}
+            states = {**_states(line, name, value), "errorOutput": error_output}
+            # The state's own Output and Assign give way to the catcher's.
+            merged = {"Type": state["Type"]}
+            merged.update({k: catcher[k] for k in ("Output", "Assign") if k in catcher})
+            return _finish(
+                name, merged, value, line, states, default=error_output, next_state=catcher["Next"]
+            )
+    return None
+
+
+def _matches(names: list[str], error: str) -> bool:
+    if error in names:
+        return True
+    if "States.ALL" in names and error not in UNCATCHABLE:
+        return True
+    return "States.TaskFailed" in names and error not in UNCATCHABLE | {"States.Timeout"}
+
+
+def _states(line: Line, name: str, value: Any) -> dict[str, Any]:
+    context = {**line.run.execution, "State": {"Name": name}}
+    return {"input": value, "context": context}
+
+
+def _evaluate(template: Any, states: dict[str, Any], line: Line, name: str) -> Any:
+    try:
+        return evaluate(template, states, line.visible())
+    except QueryEvaluationError as error:
+        line.event(
+            "EvaluationFailed",
+            {"error": "States.QueryEvaluationError", "cause": str(error), "state": name},
+        )
+        raise StateError("States.QueryEvaluationError", str(error)) from error
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))
