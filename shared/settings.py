@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     model: str | None = Field(None, validation_alias="ALEX_MODEL")
     model_base_url: str | None = Field(None, validation_alias="ALEX_MODEL_BASE_URL")
 
+    # Local runs only: make workflow functions fail, e.g. "charter=fail,tagger=throttle:1".
+    faults: str = Field("", validation_alias="ALEX_FAULTS")
+
     @property
     def uses_data_api(self) -> bool:
         return self.db_cluster_arn is not None

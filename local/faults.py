@@ -1,0 +1,99 @@
+"""Fault injection for local runs: ALEX_FAULTS makes named functions fail, so retries, failed
+executions and redrive can be shown and tested on one machine.
+
+`ALEX_FAULTS="charter=fail,tagger=throttle:1"`: each entry names a function by its folder in
+`functions/`, then `fail` (a crash) or `throttle` (`ModelThrottled`, which the workflow retries),
+optionally `:N` to fail only its first N calls.
+"""
+
+import logging
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Literal, cast
+
+from local.engine import LambdaError
+from local.invoker import LocalLambda
+from shared.errors import InvalidInput
+from shared.settings import get_settings
+
+KINDS = ("fail", "throttle")
+ERROR_OF_KIND = {"fail": "Crash", "throttle": "ModelThrottled"}
+
+log = logging.getLogger("alex.faults")
+
+
+@dataclass(frozen=True)
+class Fault:
+    function: str
+    kind: Literal["fail", "throttle"]
+    times: int | None = None
+    """How many first calls fail; None: every call."""
+
+
+def parse_faults(spec: str) -> dict[str, Fault]:
+    """The faults of an ALEX_FAULTS value, by function; raises `InvalidInput` naming a bad entry."""
+    faults: dict[str, Fault] = {}
+    for entry in filter(None, (e.strip() for e in spec.split(","))):
+        function, _, action = (part.strip() for part in entry.partition("="))
+        kind, colon, count = (part.strip() for part in action.partition(":"))
+        if not function or kind not in KINDS or (colon and not _positive(count)):
+            raise InvalidInput(
+                f"ALEX_FAULTS entry {entry!r} is not FUNCTION=fail or FUNCTION=throttle, optionally"
+                " followed by :N (a positive count), e.g. 'charter=fail' or 'tagger=throttle:1'",
+                field="ALEX_FAULTS",
+            )
+        if function in faults:
+            raise InvalidInput(f"ALEX_FAULTS names {function!r} twice", field="ALEX_FAULTS")
+        faults[function] = Fault(
+            function, cast(Literal["fail", "throttle"], kind), int(count) if count else None
+        )
+    return faults
+
+
+def _positive(count: str) -> bool:
+    return count.isdigit() and int(count) > 0
+
+
+class FaultyLambda:
+    """`LocalLambda` with faults: a faulty function's call fails before its handler runs."""
+
+    def __init__(self, functions: LocalLambda, faults: dict[str, Fault]) -> None:
+        known = {functions.folder(name) for name in functions.handlers}
+        unknown = sorted(set(faults) - known)
+        if unknown:
+            raise InvalidInput(
+                f"ALEX_FAULTS names {', '.join(unknown)}, not functions of the workflow"
+                f" ({', '.join(sorted(known))})",
+                field="ALEX_FAULTS",
+            )
+        self.functions, self.faults = functions, faults
+        self._calls: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def __call__(self, function_name: str, payload: Any) -> Any:
+        fault = self.faults.get(self.functions.folder(function_name))
+        if fault is not None:
+            with self._lock:
+                self._calls[fault.function] += 1
+                call = self._calls[fault.function]
+            if fault.times is None or call <= fault.times:
+                raise LambdaError(
+                    ERROR_OF_KIND[fault.kind],
+                    f"{fault.function} call {call}: fault injected by ALEX_FAULTS={fault.kind}",
+                )
+        return self.functions(function_name, payload)
+
+
+def with_faults(functions: LocalLambda, spec: str | None = None) -> LocalLambda | FaultyLambda:
+    """`functions` with the faults of `spec` (default: ALEX_FAULTS) in local mode; as they are
+    elsewhere, where the faults are ignored, and a log line says so."""
+    spec = get_settings().faults if spec is None else spec
+    if not spec.strip():
+        return functions
+    if get_settings().environment != "local":
+        log.warning("ALEX_FAULTS=%r ignored: faults are injected only when ALEX_ENV=local", spec)
+        return functions
+    faults = parse_faults(spec)
+    log.warning("injecting faults: %s", spec)
+    return FaultyLambda(functions, faults)
