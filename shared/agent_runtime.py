@@ -16,8 +16,10 @@ from agents import Agent, FunctionTool, Model, RunConfig, RunContextWrapper, Run
 from agents.exceptions import ModelBehaviorError, UserError
 from pydantic import ValidationError
 
+from shared.db import Database, Jobs
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.models import OfflineModel
+from shared.models import OFFLINE, OFFLINE_NOTICE, OfflineModel
+from shared.schemas import PayloadKind, StepInput
 from shared.tracing import configure_tracing
 
 log = logging.getLogger(__name__)
@@ -132,3 +134,27 @@ def estimated_cost(model: Model, input_tokens: int, output_tokens: int) -> Decim
         log.warning("no price known for %s (%s): cost recorded as 0", name, error)
         return Decimal(0)
     return Decimal(str(prompt_cost + completion_cost)).quantize(Decimal("0.000001"))
+
+
+def store_result(
+    db: Database,
+    request: StepInput,
+    kind: PayloadKind,
+    agent: str,
+    outcome: AgentOutcome[Any],
+    payload: dict[str, Any],
+) -> None:
+    """Store a step's payload, labelled with what wrote it, and the agent's usage and cost."""
+    labelled = {**payload, "generated_by": outcome.generated_by}
+    if outcome.generated_by == OFFLINE:
+        labelled["notice"] = OFFLINE_NOTICE
+    jobs = Jobs(db)
+    jobs.store_payload(request.user_id, request.job_id, kind, labelled)
+    jobs.record_usage(
+        request.user_id,
+        request.job_id,
+        agent,
+        input_tokens=outcome.input_tokens,
+        output_tokens=outcome.output_tokens,
+        cost_usd=outcome.cost_usd,
+    )

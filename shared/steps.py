@@ -3,10 +3,8 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from shared.agent_runtime import AgentOutcome
 from shared.db import Database, Jobs
-from shared.models import OFFLINE, OFFLINE_NOTICE
-from shared.schemas import PayloadKind, StepInput, StepName
+from shared.schemas import StepInput, StepName
 from shared.tracing import job_trace
 
 
@@ -39,27 +37,3 @@ async def run_step(
         raise
     jobs.mark_step(request.user_id, request.job_id, step, "succeeded")
     return {"step": step, **result}
-
-
-def store_result(
-    db: Database,
-    request: StepInput,
-    kind: PayloadKind,
-    agent: str,
-    outcome: AgentOutcome[Any],
-    payload: dict[str, Any],
-) -> None:
-    """Store a step's payload, labelled with what wrote it, and the agent's usage and cost."""
-    labelled = {**payload, "generated_by": outcome.generated_by}
-    if outcome.generated_by == OFFLINE:
-        labelled["notice"] = OFFLINE_NOTICE
-    jobs = Jobs(db)
-    jobs.store_payload(request.user_id, request.job_id, kind, labelled)
-    jobs.record_usage(
-        request.user_id,
-        request.job_id,
-        agent,
-        input_tokens=outcome.input_tokens,
-        output_tokens=outcome.output_tokens,
-        cost_usd=outcome.cost_usd,
-    )

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
 
-from agents import set_trace_processors
-
 _client: Any = None
 _configured = False
 
@@ -26,6 +24,8 @@ def configure_tracing(**langfuse_options: Any) -> Any:
     global _client, _configured
     if _configured and not langfuse_options:
         return _client
+    from agents import set_trace_processors  # only processes that run agents pay for the SDK
+
     set_trace_processors([])
     keys = {"LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"}
     if langfuse_options or keys <= os.environ.keys():
