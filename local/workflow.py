@@ -1,47 +1,96 @@
-"""The analysis workflow on one machine, inside this process: the CDK app's definition run by the
-local engine with the real handlers, behind a Step Functions endpoint on 127.0.0.1.
+"""The analysis workflow on one machine: the CDK app's definition run by the local engine with
+the real handlers, behind a Step Functions endpoint on 127.0.0.1.
 
-The engine does not persist its executions yet, so they live as long as this process.
+Executions live in PostgreSQL (see `local.engine.store`), so they outlive the process that ran
+them. A process serving the workflow for others (`alex dev`, or the one `alex analyze --no-wait`
+starts) registers itself in the data directory; the CLI finds it there.
 """
 
+import hashlib
 import importlib
+import json
 import logging
 import os
+import socket
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, redirect_stdout
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
-import boto3
-
 from local.endpoint import serve
-from local.engine import Engine
+from local.engine import Engine, Store
+from local.engine.store import process_alive
 from local.faults import with_faults
 from local.invoker import LocalLambda, local_definition
 from shared.db import Database
-from shared.settings import get_settings
+from shared.db.psycopg_driver import PsycopgDriver
+from shared.executions import stepfunctions_client
+from shared.settings import PROJECT_ROOT, Settings, get_settings
 
 ANALYSIS_STACK = "AlexAnalysis"
 JOB_EVENTS = "functions.job_events.handler"
-REGION = "us-east-1"
+# What the analysis stack's template is made of: a change to any of them synthesizes it again.
+TEMPLATE_SOURCES = ("cdk_app.py", "cdk.json", "stacks", "state_machines")
+# How long a stopping server waits for its executions to reach their next state.
+STOP_SECONDS = 5.0
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class LocalWorkflow:
-    """Where boto3 reaches the analysis state machine."""
+    """Where boto3 reaches the analysis state machine, and the process serving it."""
 
     state_machine_arn: str
     endpoint_url: str
+    database_url: str
+    pid: int
+
+    def client(self) -> Any:
+        return stepfunctions_client(
+            get_settings().model_copy(
+                update={"stepfunctions_endpoint_url": self.endpoint_url, "environment": "local"}
+            )
+        )
 
 
-def analysis_template() -> dict[str, Any]:
-    """The AlexAnalysis stack's template, synthesized in this process with assets unbundled."""
+def analysis_template(settings: Settings) -> dict[str, Any]:
+    """The AlexAnalysis stack's template: the one cached for the current sources, or synthesized
+    in this process (assets unbundled, ~20 s) and cached."""
+    cache = settings.data_dir / "cache"
+    cached = cache / f"{ANALYSIS_STACK}-{_sources_digest()}.template.json"
+    if cached.exists():
+        template: dict[str, Any] = json.loads(cached.read_text())
+        return template
+    log.info("Synthesizing the CDK app (its sources changed since the last synth)...")
+    template = _synthesize()
+    cache.mkdir(parents=True, exist_ok=True)
+    for stale in cache.glob(f"{ANALYSIS_STACK}-*.template.json"):
+        stale.unlink(missing_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.partial")
+    partial.write_text(json.dumps(template))
+    partial.replace(cached)  # atomic: a reader sees all of it or nothing
+    return template
+
+
+def _sources_digest() -> str:
+    digest = hashlib.sha256(version("aws-cdk-lib").encode())
+    for name in TEMPLATE_SOURCES:
+        source = PROJECT_ROOT / name
+        files = sorted(source.rglob("*.py")) if source.is_dir() else [source]
+        for path in files:
+            digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _synthesize() -> dict[str, Any]:
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
-    # The CDK takes seconds to import: only the commands that run the workflow pay for it.
+    # The CDK takes seconds to import: only a synth pays for it.
     import aws_cdk as cdk
 
     from cdk_app import build_app
@@ -51,17 +100,6 @@ def analysis_template() -> dict[str, Any]:
         build_app(app)
         template: dict[str, Any] = app.synth().get_stack_by_name(ANALYSIS_STACK).template
     return template
-
-
-def stepfunctions_client(endpoint_url: str) -> Any:
-    """boto3's Step Functions client for the local endpoint, which checks no credentials."""
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=endpoint_url,
-        region_name=REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
 
 
 def _import_quietly(modules: Iterable[str]) -> None:
@@ -77,17 +115,19 @@ def _import_quietly(modules: Iterable[str]) -> None:
 
 
 @contextmanager
-def local_workflow(db: Database, database_url: str) -> Iterator[LocalWorkflow]:
-    """The analysis state machine, served until the block ends.
+def local_workflow(db: Database, database_url: str, port: int = 0) -> Iterator[LocalWorkflow]:
+    """The analysis state machine, served on 127.0.0.1:`port` (0: any free port) until the
+    block ends; then the executions it runs are stopped, resumable by a redrive.
 
     Its functions run in this process on `database_url` (with ALEX_FAULTS), and each execution
     status change reaches the job through the job-events logic, as the CDK app's EventBridge
     rule delivers it.
     """
+    settings = get_settings()
     # The functions read their database from the environment, as they do in Lambda.
     os.environ["DATABASE_URL"] = database_url
     get_settings.cache_clear()
-    definition, handlers = local_definition(analysis_template())
+    definition, handlers = local_definition(analysis_template(settings))
     _import_quietly([path.rpartition(".")[0] for path in handlers.values()] + [JOB_EVENTS])
     from functions.job_events.handler import parse_event, record_status_change
 
@@ -107,10 +147,56 @@ def local_workflow(db: Database, database_url: str) -> Iterator[LocalWorkflow]:
                 change.detail.status,
             )
 
-    engine = Engine(definition, with_faults(LocalLambda(handlers)), on_status_change=job_events)
-    endpoint, url = serve({engine.state_machine_arn: engine})
-    client = stepfunctions_client(url)
+    store_db = PsycopgDriver(database_url)
+    endpoint = None
     try:
-        yield LocalWorkflow(engine.state_machine_arn, url)
+        engine = Engine(
+            definition,
+            with_faults(LocalLambda(handlers)),
+            Store(store_db),
+            on_status_change=job_events,
+        )
+        endpoint, url = serve({engine.state_machine_arn: engine}, port)
+        workflow = LocalWorkflow(engine.state_machine_arn, url, database_url, os.getpid())
+        client = workflow.client()
+        try:
+            yield workflow
+        finally:
+            engine.close(STOP_SECONDS)
     finally:
-        endpoint.close()
+        if endpoint is not None:
+            endpoint.close()
+        store_db.close()
+
+
+def _registration(settings: Settings) -> Path:
+    return settings.data_dir / "workflow.json"
+
+
+@contextmanager
+def registered(workflow: LocalWorkflow) -> Iterator[None]:
+    """Tell the CLI's other processes that this process serves the workflow."""
+    path = _registration(get_settings())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(asdict(workflow)))
+    try:
+        yield
+    finally:
+        if running_workflow(workflow.database_url) == workflow:
+            path.unlink(missing_ok=True)
+
+
+def running_workflow(database_url: str) -> LocalWorkflow | None:
+    """The workflow another process serves on this database, if one does."""
+    try:
+        workflow = LocalWorkflow(**json.loads(_registration(get_settings()).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+    if workflow.database_url != database_url or not process_alive(workflow.pid):
+        return None
+    host, _, port = workflow.endpoint_url.removeprefix("http://").partition(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=1).close()
+    except OSError:
+        return None
+    return workflow

@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     model: str | None = Field(None, validation_alias="ALEX_MODEL")
     model_base_url: str | None = Field(None, validation_alias="ALEX_MODEL_BASE_URL")
 
+    # The analysis workflow: its ARN, and where Step Functions is (the local engine's endpoint
+    # locally, set by `alex dev`; AWS's own endpoint when unset).
+    state_machine_arn: str | None = Field(None, validation_alias="ANALYSIS_STATE_MACHINE_ARN")
+    stepfunctions_endpoint_url: str | None = Field(
+        None, validation_alias="AWS_ENDPOINT_URL_STEPFUNCTIONS"
+    )
+
     # Local runs only: make workflow functions fail, e.g. "charter=fail,tagger=throttle:1".
     faults: str = Field("", validation_alias="ALEX_FAULTS")
 

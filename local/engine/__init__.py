@@ -7,8 +7,10 @@ from local.engine.errors import (
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
     ExecutionNotRedrivable,
+    ExecutionRunsElsewhere,
     LambdaError,
 )
+from local.engine.store import Store
 
 __all__ = [
     "DefinitionRefused",
@@ -16,6 +18,8 @@ __all__ = [
     "ExecutionAlreadyExists",
     "ExecutionDoesNotExist",
     "ExecutionNotRedrivable",
+    "ExecutionRunsElsewhere",
     "LambdaError",
+    "Store",
     "load_definition",
 ]

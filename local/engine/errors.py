@@ -40,3 +40,7 @@ class ExecutionDoesNotExist(Exception):
 
 class ExecutionNotRedrivable(Exception):
     pass
+
+
+class ExecutionRunsElsewhere(Exception):
+    """The execution runs in another process, which alone can stop it."""

@@ -109,6 +109,9 @@ class Line:
     cancel: Cancel
     variables: dict[str, Any]
     outer: Mapping[str, Any]
+    # The execution's own line records where it is, so a redrive can resume there even after
+    # the process running it stopped.
+    checkpoint: Callable[[Resume], None] | None = None
 
     def visible(self) -> dict[str, Any]:
         return {**self.outer, **self.variables}
@@ -131,6 +134,8 @@ def run_chain(chain: dict[str, Any], value: Any, line: Line, resume: Resume | No
         line.variables = dict(resume.variables)
     while True:
         snapshot = Resume(name, value, dict(line.variables), children)
+        if line.checkpoint is not None:
+            line.checkpoint(snapshot)
         reason = _cancelled(line)
         if reason is not None:
             raise Stopped(reason, "The execution stopped before this state", snapshot, aborted=True)

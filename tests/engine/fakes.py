@@ -2,13 +2,26 @@
 (and may fail or block on cue), a sleeper that only notes the delays, and a clock tests move."""
 
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from local.engine import Engine, LambdaError
+from local.engine import Engine, LambdaError, Store
 
 Handler = Callable[[Any], Any]
+
+_stores: list[Store] = []
+
+
+def use_store(current: Store) -> None:
+    """Keep the engines of the test that starts now in `current` (conftest.py's fixture)."""
+    _stores[:] = [current]
+
+
+def store() -> Store:
+    """Where the current test's engines keep their executions."""
+    return _stores[0]
 
 
 class Functions:
@@ -89,8 +102,11 @@ def run(
     **options: Any,
 ) -> tuple[Engine, str, dict[str, Any]]:
     """Run the definition to its end; the engine, the execution's ARN and its description."""
-    engine = Engine(definition, functions or Functions(), **{"sleep": Sleeper(), **options})
-    arn = engine.start_execution(input, name="test")
+    engine = Engine(
+        definition, functions or Functions(), store(), **{"sleep": Sleeper(), **options}
+    )
+    # A test may run several: each its own name.
+    arn = engine.start_execution(input, name=f"test-{uuid.uuid4().hex[:8]}")
     return engine, arn, engine.wait(arn, timeout=10)
 
 

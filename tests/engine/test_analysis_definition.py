@@ -11,6 +11,7 @@ import pytest
 from functions.job_events.handler import parse_event, where_it_stopped
 from local.engine import Engine, LambdaError
 from state_machines.analysis import TAGGING_CONCURRENCY
+from tests.engine import fakes
 from tests.engine.fakes import Sleeper
 from tests.support.templates import definition
 
@@ -75,7 +76,7 @@ class HistoryClient:
 
 def test_analysis_runs_every_step_with_the_job_ids(analysis: dict[str, Any]) -> None:
     functions = AnalysisFunctions()
-    engine = Engine(analysis, functions, sleep=Sleeper())
+    engine = Engine(analysis, functions, fakes.store(), sleep=Sleeper())
     arn = engine.start_execution(JOB, name=JOB["job_id"])
     description = engine.wait(arn, timeout=20)
 
@@ -101,7 +102,7 @@ def test_throttled_model_is_retried_with_jittered_backoff(analysis: dict[str, An
     functions = AnalysisFunctions()
     functions.broken["Reporter"] = "ModelThrottled"
     sleeper = Sleeper()
-    engine = Engine(analysis, functions, sleep=sleeper, random=lambda: 0.5)
+    engine = Engine(analysis, functions, fakes.store(), sleep=sleeper, random=lambda: 0.5)
     description = engine.wait(engine.start_execution(JOB, name="throttled"), timeout=20)
     assert (description["status"], description["error"]) == ("FAILED", "ModelThrottled")
     assert len(functions.calls["Reporter"]) == 7
@@ -114,7 +115,9 @@ def test_job_events_finds_the_failed_state_and_redrive_reruns_only_it(
     functions = AnalysisFunctions()
     functions.broken["Charter"] = "ChartsFailed"
     changes: list[dict[str, Any]] = []
-    engine = Engine(analysis, functions, sleep=Sleeper(), on_status_change=changes.append)
+    engine = Engine(
+        analysis, functions, fakes.store(), sleep=Sleeper(), on_status_change=changes.append
+    )
     arn = engine.start_execution(JOB, name=JOB["job_id"])
     assert engine.wait(arn, timeout=20)["status"] == "FAILED"
 
@@ -141,7 +144,9 @@ def test_job_events_finds_a_failed_tagging_iteration(analysis: dict[str, Any]) -
     functions = AnalysisFunctions()
     functions.broken["Tagger"] = "InvalidModelOutput"
     changes: list[dict[str, Any]] = []
-    engine = Engine(analysis, functions, sleep=Sleeper(), on_status_change=changes.append)
+    engine = Engine(
+        analysis, functions, fakes.store(), sleep=Sleeper(), on_status_change=changes.append
+    )
     arn = engine.start_execution(JOB, name=JOB["job_id"])
     assert engine.wait(arn, timeout=20)["status"] == "FAILED"
 

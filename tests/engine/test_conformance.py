@@ -220,8 +220,9 @@ def test_context_names_the_execution_and_state() -> None:
         }
     )
     _, arn, description = run(definition, {"a": 1})
-    assert output(description) == {"name": "test", "id": arn, "input": {"a": 1}, "state": "Look"}
-    assert arn.endswith(":execution:Analysis:test")
+    name = description["name"]
+    assert output(description) == {"name": name, "id": arn, "input": {"a": 1}, "state": "Look"}
+    assert arn.endswith(f":execution:Analysis:{name}")
 
 
 def test_a_query_that_cannot_be_evaluated_fails_the_state() -> None:
@@ -276,6 +277,6 @@ def test_variables_assigned_inside_a_map_stay_inside_it() -> None:
 
 
 def test_a_second_execution_with_the_same_name_already_exists() -> None:
-    engine, _, _ = run(machine({"P": {"Type": "Pass", "End": True}}))
+    engine, _, description = run(machine({"P": {"Type": "Pass", "End": True}}))
     with pytest.raises(ExecutionAlreadyExists):
-        engine.start_execution({}, name="test")
+        engine.start_execution({}, name=description["name"])

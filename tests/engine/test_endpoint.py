@@ -15,6 +15,7 @@ import pytest
 
 from local.endpoint import serve
 from local.engine import Engine, LambdaError
+from tests.engine import fakes
 from tests.engine.fakes import Functions, Sleeper, machine, task
 
 MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:Analysis"
@@ -63,7 +64,7 @@ def connect() -> Iterator[Connect]:
     servers = []
 
     def client(functions: Functions | None = None, **engines: Engine) -> Client:
-        engine = Engine(three_steps(), functions or Functions(), sleep=Sleeper())
+        engine = Engine(three_steps(), functions or Functions(), fakes.store(), sleep=Sleeper())
         server, url = serve({MACHINE: engine, **{e.state_machine_arn: e for e in engines.values()}})
         servers.append(server)
         return boto3.client(
@@ -263,7 +264,9 @@ def test_unknown_operation_is_refused_as_aws_refuses_it(connect: Connect) -> Non
 
 
 def test_engines_are_served_by_their_state_machine(connect: Connect) -> None:
-    other = Engine(machine({"Only": task("only")}), Functions(), state_machine_arn=ELSEWHERE)
+    other = Engine(
+        machine({"Only": task("only")}), Functions(), fakes.store(), state_machine_arn=ELSEWHERE
+    )
     client = connect(other=other)
 
     arn = client.start_execution(stateMachineArn=ELSEWHERE, name="x")["executionArn"]
@@ -281,7 +284,7 @@ def _entered(client: Client, arn: str) -> list[dict[str, Any]]:
 
 
 def test_an_engine_is_served_only_under_its_own_arn() -> None:
-    engine = Engine(three_steps(), Functions(), state_machine_arn=MACHINE)
+    engine = Engine(three_steps(), Functions(), fakes.store(), state_machine_arn=MACHINE)
 
     with pytest.raises(ValueError, match="Missing is served by the engine of"):
         serve({ELSEWHERE: engine})

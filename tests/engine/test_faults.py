@@ -16,6 +16,7 @@ from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidInput
 from shared.schemas import Job
+from tests.engine import fakes
 from tests.engine.fakes import Sleeper
 from tests.engine.test_local_analysis import (
     Analysis,
@@ -125,7 +126,10 @@ def test_throttled_tagging_is_retried_and_the_job_completes(
     definition, handlers = analysis
     sleeper = Sleeper()
     engine = Engine(
-        definition, with_faults(LocalLambda(handlers), "tagger=throttle:1"), sleep=sleeper
+        definition,
+        with_faults(LocalLambda(handlers), "tagger=throttle:1"),
+        fakes.store(),
+        sleep=sleeper,
     )
     description = engine.wait(engine.start_execution(execution_input(job)), timeout=120)
 
@@ -148,7 +152,13 @@ def test_crashed_charts_fail_the_job_and_redrive_reruns_only_them(
         record_status_change(seeded, HistoryClient(engines[0]), parse_event(event))
 
     engines.append(
-        Engine(definition, invoke, sleep=lambda seconds: None, on_status_change=job_events)
+        Engine(
+            definition,
+            invoke,
+            fakes.store(),
+            sleep=lambda seconds: None,
+            on_status_change=job_events,
+        )
     )
     engine = engines[0]
     arn = engine.start_execution(execution_input(job), name=str(job.id))

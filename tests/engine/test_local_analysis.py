@@ -11,6 +11,7 @@ from shared.db import Instruments, Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.schemas import Job
+from tests.engine import fakes
 from tests.functions.conftest import job, offline_lambda_env, seeded
 
 __all__ = ["job", "offline_lambda_env", "seeded"]  # the fixtures these tests share
@@ -58,7 +59,7 @@ def test_seeded_users_analysis_completes_with_every_payload(
     untagged = Instruments(seeded).untagged(["AAPL", "NVDA"])
     assert untagged == ["AAPL", "NVDA"]
 
-    engine = Engine(definition, LocalLambda(handlers), sleep=lambda seconds: None)
+    engine = Engine(definition, LocalLambda(handlers), fakes.store(), sleep=lambda seconds: None)
     arn = engine.start_execution(execution_input(job), name=str(job.id))
     description = engine.wait(arn, timeout=120)
 

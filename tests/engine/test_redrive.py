@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from local.engine import Engine, ExecutionDoesNotExist, ExecutionNotRedrivable
+from tests.engine import fakes
 from tests.engine.fakes import Functions, always_fail, chain, event_types, machine, run, task
 
 
@@ -219,7 +220,7 @@ def test_a_stopped_execution_is_aborted_and_redrivable_from_where_it_stopped() -
         return payload
 
     functions = Functions({"start": start})
-    engine = Engine(workflow(), functions, sleep=lambda _: None)
+    engine = Engine(workflow(), functions, fakes.store(), sleep=lambda _: None)
     arn = engine.start_execution(INPUT, name="job-1")
     entered.wait(5)
     engine.stop_execution(arn, error="Operator", cause="stopped to test")
@@ -237,7 +238,9 @@ def test_a_stopped_execution_is_aborted_and_redrivable_from_where_it_stopped() -
 def test_status_changes_are_sent_in_eventbridge_shape() -> None:
     changes: list[dict[str, Any]] = []
     functions = Functions({"finalize": always_fail("Crash")})
-    engine = Engine(workflow(), functions, sleep=lambda _: None, on_status_change=changes.append)
+    engine = Engine(
+        workflow(), functions, fakes.store(), sleep=lambda _: None, on_status_change=changes.append
+    )
     arn = engine.start_execution(INPUT, name="job-1")
     engine.wait(arn, timeout=10)
     functions.handlers.pop("finalize")

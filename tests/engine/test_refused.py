@@ -6,12 +6,13 @@ from typing import Any
 import pytest
 
 from local.engine import DefinitionRefused, Engine
+from tests.engine import fakes
 from tests.engine.fakes import Functions, chain, machine, task
 
 
 def refusal(definition: dict[str, Any]) -> str:
     with pytest.raises(DefinitionRefused) as refused:
-        Engine(definition, Functions())
+        Engine(definition, Functions(), fakes.store())
     return str(refused.value)
 
 
