@@ -2,10 +2,10 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,8 +44,30 @@ class Settings(BaseSettings):
         None, validation_alias="AWS_ENDPOINT_URL_STEPFUNCTIONS"
     )
 
-    # Local runs only: make workflow functions fail, e.g. "charter=fail,tagger=throttle:1".
+    # Sign-in: Clerk session tokens, verified against the issuer's JWKS (by default
+    # `<issuer>/.well-known/jwks.json`) and accepted from these frontends (`azp`, comma-separated).
+    # ALEX_DEV_ISSUER serves local/dev_issuer.py's tokens instead, and only when ALEX_ENV=local.
+    clerk_issuer: str | None = Field(None, validation_alias="CLERK_ISSUER")
+    clerk_jwks_url: str | None = Field(None, validation_alias="CLERK_JWKS_URL")
+    clerk_authorized_parties: Annotated[tuple[str, ...], NoDecode] = Field(
+        (), validation_alias="CLERK_AUTHORIZED_PARTIES"
+    )
+    dev_issuer: bool = Field(False, validation_alias="ALEX_DEV_ISSUER")
+    # Clerk's user webhook (Svix `whsec_...`): the secret itself, or its Secrets Manager ARN (AWS).
+    clerk_webhook_secret: str | None = Field(None, validation_alias="CLERK_WEBHOOK_SECRET")
+    clerk_webhook_secret_arn: str | None = Field(None, validation_alias="CLERK_WEBHOOK_SECRET_ARN")
+
+    # Local runs only: where `alex dev` serves the workflow's Step Functions endpoint (0: any
+    # free port), and functions to make fail, e.g. "charter=fail,tagger=throttle:1".
+    stepfunctions_port: int = Field(8083, validation_alias="ALEX_STEPFUNCTIONS_PORT", ge=0)
     faults: str = Field("", validation_alias="ALEX_FAULTS")
+
+    @field_validator("clerk_authorized_parties", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+        return value
 
     @property
     def uses_data_api(self) -> bool:
