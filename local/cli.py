@@ -186,7 +186,9 @@ def _start_background(url: str) -> LocalWorkflow:
             server.kill()
             raise click.ClickException(f"The background workflow did not start: see {log_path}")
         time.sleep(POLL_SECONDS)
-    click.echo(f"The workflow runs in the background (process {server.pid}, log {log_path}).")
+    click.echo(
+        f"The workflow runs in the background (process {server.pid}, log {log_path}).", err=True
+    )
     return served
 
 
@@ -331,7 +333,7 @@ def _user_option(command: Callable[..., None]) -> Callable[..., None]:
 @click.option("--json", "as_json", is_flag=True, help="Print the jobs as JSON.")
 def jobs_list(user_id: str, limit: int, as_json: bool) -> None:
     """The user's most recent analyses, newest first."""
-    with _jobs_database() as database:
+    with _jobs_database() as (database, _):
         recent = Jobs(database).recent(user_id, limit)
     if as_json:
         click.echo(json.dumps([job.model_dump(mode="json") for job in recent], indent=2))
@@ -349,7 +351,7 @@ def jobs_list(user_id: str, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the job as JSON.")
 def jobs_show(job_id: UUID, user_id: str, as_json: bool) -> None:
     """One analysis: its status, each step's progress, and its outcome."""
-    with _jobs_database() as database:
+    with _jobs_database() as (database, _):
         job = _get_job(database, user_id, job_id)
     if not as_json:
         for name, step in job.steps.items():
@@ -378,13 +380,12 @@ def jobs_redrive(job_id: UUID, user_id: str, wait: bool, as_json: bool) -> None:
     """
     echo = functools.partial(click.echo, err=as_json)
     with ExitStack() as stack:
-        if get_settings().environment == "aws":
-            database = stack.enter_context(_jobs_database())
+        database, url = stack.enter_context(_jobs_database())
+        job = _get_job(database, user_id, job_id)
+        if url is None:  # in AWS
             client = stepfunctions_client()
         else:
-            database, url, _ = stack.enter_context(_database())
             client = stack.enter_context(_workflow(database, url, detached=not wait)).client()
-        job = _get_job(database, user_id, job_id)
         seen = _history_length(client, job.execution_arn)
         try:
             redriven = redrive_job(database, client, user_id, job_id)
@@ -399,18 +400,19 @@ def jobs_redrive(job_id: UUID, user_id: str, wait: bool, as_json: bool) -> None:
 
 
 @contextmanager
-def _jobs_database() -> Iterator[Database]:
-    """The configured database in AWS (Data API), else the local one."""
+def _jobs_database() -> Iterator[tuple[Database, str | None]]:
+    """The configured database in AWS (Data API), else the local one (migrated) and its URL."""
     if get_settings().environment != "aws":
-        with _database() as (database, _, _):
-            yield database
+        with _database() as (database, url, _):
+            migrate(database)
+            yield database, url
         return
     try:
         database = connect()
     except AlexError as error:
         raise click.ClickException(error.message) from error
     try:
-        yield database
+        yield database, None
     finally:
         database.close()
 

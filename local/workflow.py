@@ -169,14 +169,17 @@ def local_workflow(db: Database, database_url: str, port: int = 0) -> Iterator[L
         store_db.close()
 
 
-def _registration(settings: Settings) -> Path:
-    return settings.data_dir / "workflow.json"
+def _registration(database_url: str) -> Path:
+    """Where the process serving the workflow on this database says so (one file per database,
+    so a test's server never hides a developer's `alex dev`)."""
+    digest = hashlib.sha256(database_url.encode()).hexdigest()[:12]
+    return get_settings().data_dir / f"workflow-{digest}.json"
 
 
 @contextmanager
 def registered(workflow: LocalWorkflow) -> Iterator[None]:
     """Tell the CLI's other processes that this process serves the workflow."""
-    path = _registration(get_settings())
+    path = _registration(workflow.database_url)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(workflow)))
     try:
@@ -189,7 +192,7 @@ def registered(workflow: LocalWorkflow) -> Iterator[None]:
 def running_workflow(database_url: str) -> LocalWorkflow | None:
     """The workflow another process serves on this database, if one does."""
     try:
-        workflow = LocalWorkflow(**json.loads(_registration(get_settings()).read_text()))
+        workflow = LocalWorkflow(**json.loads(_registration(database_url).read_text()))
     except (OSError, ValueError, TypeError):
         return None
     if workflow.database_url != database_url or not process_alive(workflow.pid):

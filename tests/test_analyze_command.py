@@ -1,11 +1,15 @@
-"""`alex analyze`, run as a person runs it: the seeded user's analysis on a fresh database, the
-workflow synthesized and run inside the command, the offline model."""
+"""`alex analyze` and `alex jobs`, run as a person runs them: the seeded user's analysis on a
+fresh database, the workflow run inside the command (or in the background), the offline model."""
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
+from uuid import UUID
 
+from local.workflow import running_workflow
 from shared.db import Jobs
 from shared.db.migrate import migrate
 from shared.db.psycopg_driver import PsycopgDriver
@@ -17,12 +21,16 @@ ALEX = [sys.executable, "-m", "local.cli"]
 
 
 def analyze(database_url: str, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
+    return alex(database_url, "analyze", *args, faults=faults)
+
+
+def alex(database_url: str, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALEX_")}
     env.update(
         DATABASE_URL=database_url, ALEX_ENV="local", ALEX_MODEL="offline", ALEX_FAULTS=faults
     )
     return subprocess.run(
-        [*ALEX, "analyze", *args],
+        [*ALEX, *args],
         cwd=PROJECT_ROOT,
         env=env,
         capture_output=True,
@@ -83,3 +91,74 @@ def test_a_user_with_an_active_analysis_is_shown_it_instead(fresh_database_url: 
     assert result.returncode == 1
     assert "test_user_001 already has an analysis pending or running" in result.stderr
     assert f"Job {active.id}: pending" in result.stdout
+
+
+def test_a_failed_analysis_is_redriven_from_the_cli_rerunning_only_the_failed_step(
+    fresh_database_url: str,
+) -> None:
+    failed = analyze(fresh_database_url, "--json", faults="charter=fail")
+    assert failed.returncode == 1, failed.stderr
+    job_id = json.loads(failed.stdout)["id"]
+
+    shown = alex(fresh_database_url, "jobs", "show", job_id)
+    assert shown.returncode == 0, shown.stderr
+    assert "charts     failed" in shown.stdout
+    assert "report     succeeded" in shown.stdout
+    assert 'Failed in "Build charts" (step charts)' in shown.stdout
+
+    redriven = alex(fresh_database_url, "jobs", "redrive", job_id)
+
+    assert redriven.returncode == 0, redriven.stderr
+    assert f'Job {job_id}: redriven from "Build charts"' in redriven.stdout
+    entered = [
+        line.split("entered ")[1] for line in redriven.stdout.splitlines() if "entered" in line
+    ]
+    assert entered == ["Analyze portfolio", "Build charts", "Finalize job"]
+    assert f"Job {job_id}: completed" in redriven.stdout
+    db = PsycopgDriver(fresh_database_url)
+    done = Jobs(db).get(TEST_USER_ID, UUID(job_id))
+    db.close()
+    assert (done.status, done.redrive_count) == ("completed", 1)
+    # The injected crash stops the charter before its handler runs: each handler ran once.
+    assert {name: step.attempts for name, step in done.steps.items()} == dict.fromkeys(
+        done.steps, 1
+    )
+
+    listed = alex(fresh_database_url, "jobs", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert f"{job_id}" in listed.stdout and "completed" in listed.stdout
+    again = alex(fresh_database_url, "jobs", "redrive", job_id)
+    assert again.returncode == 1
+    assert "is completed: only a failed job can be retried" in again.stderr
+
+
+def test_no_wait_returns_at_once_and_the_analysis_completes_in_the_background(
+    fresh_database_url: str,
+) -> None:
+    started = analyze(fresh_database_url, "--no-wait", "--json")
+
+    assert started.returncode == 0, started.stderr
+    assert "The workflow runs in the background" in started.stderr
+    job = json.loads(started.stdout)
+    db = PsycopgDriver(fresh_database_url)
+    try:
+        deadline = time.monotonic() + 180
+        while (current := Jobs(db).get(TEST_USER_ID, UUID(job["id"]))).status != "completed":
+            assert current.status in ("pending", "running"), current
+            assert time.monotonic() < deadline, current
+            time.sleep(0.5)
+    finally:
+        db.close()
+        served = running_workflow(fresh_database_url)
+        if served is not None:
+            os.kill(served.pid, signal.SIGTERM)
+    shown = alex(fresh_database_url, "jobs", "show", job["id"], "--json")
+    assert json.loads(shown.stdout)["status"] == "completed"
+
+
+def test_unknown_jobs_are_a_clear_error(fresh_database_url: str) -> None:
+    missing = "00000000-0000-0000-0000-000000000000"
+    for command in ("show", "redrive"):
+        result = alex(fresh_database_url, "jobs", command, missing)
+        assert result.returncode == 1
+        assert f"test_user_001 has no job {missing}" in result.stderr
