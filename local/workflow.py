@@ -29,12 +29,14 @@ from local.invoker import LocalLambda, local_definition
 from shared.db import Database
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.executions import stepfunctions_client
-from shared.settings import PROJECT_ROOT, Settings, get_settings
+from shared.settings import PROJECT_ROOT, get_settings
 
 ANALYSIS_STACK = "AlexAnalysis"
 JOB_EVENTS = "functions.job_events.handler"
 # What the analysis stack's template is made of: a change to any of them synthesizes it again.
 TEMPLATE_SOURCES = ("cdk_app.py", "cdk.json", "stacks", "state_machines")
+# Built from the sources, like cdk.out, so it stays with them whatever ALEX_DATA_DIR says.
+TEMPLATE_CACHE = PROJECT_ROOT / ".alex" / "cache"
 # How long a stopping server waits for its executions to reach their next state.
 STOP_SECONDS = 5.0
 
@@ -58,10 +60,10 @@ class LocalWorkflow:
         )
 
 
-def analysis_template(settings: Settings) -> dict[str, Any]:
+def analysis_template() -> dict[str, Any]:
     """The AlexAnalysis stack's template: the one cached for the current sources, or synthesized
     in this process (assets unbundled, ~20 s) and cached."""
-    cache = settings.data_dir / "cache"
+    cache = TEMPLATE_CACHE
     cached = cache / f"{ANALYSIS_STACK}-{_sources_digest()}.template.json"
     if cached.exists():
         template: dict[str, Any] = json.loads(cached.read_text())
@@ -123,11 +125,10 @@ def local_workflow(db: Database, database_url: str, port: int = 0) -> Iterator[L
     status change reaches the job through the job-events logic, as the CDK app's EventBridge
     rule delivers it.
     """
-    settings = get_settings()
     # The functions read their database from the environment, as they do in Lambda.
     os.environ["DATABASE_URL"] = database_url
     get_settings.cache_clear()
-    definition, handlers = local_definition(analysis_template(settings))
+    definition, handlers = local_definition(analysis_template())
     _import_quietly([path.rpartition(".")[0] for path in handlers.values()] + [JOB_EVENTS])
     from functions.job_events.handler import parse_event, record_status_change
 

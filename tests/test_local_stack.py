@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import psutil
 import psycopg
 import pytest
@@ -45,18 +46,21 @@ def test_a_second_process_joins_the_running_server(scratch: Path) -> None:
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 
 
-def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(scratch: Path) -> None:
+def test_run_command_serves_the_database_and_workflow_to_others_and_stops_on_ctrl_c(
+    scratch: Path,
+) -> None:
+    env = _env(scratch, ALEX_STEPFUNCTIONS_PORT="0", ALEX_MODEL="offline")
     dev = subprocess.Popen(
         [*ALEX, "dev"],
         cwd=PROJECT_ROOT,
-        env=_env(scratch),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     assert dev.stdout is not None
     lines = []
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180  # it may synthesize the CDK app first
     while time.monotonic() < deadline:
         line = dev.stdout.readline()
         lines.append(line)
@@ -72,12 +76,31 @@ def test_run_command_seeds_a_database_others_can_use_and_stops_on_ctrl_c(scratch
     again = subprocess.run(
         [*ALEX, "db", "seed", "--with-test-data"],
         cwd=PROJECT_ROOT,
-        env=_env(scratch),
+        env=env,
         capture_output=True,
         text=True,
     )
     assert again.returncode == 0, again.stderr
     assert "instruments seeded." in again.stdout and "created" not in again.stdout
+
+    endpoint = next(line.split("=", 1)[1].strip() for line in lines if "_STEPFUNCTIONS=" in line)
+    analysis = subprocess.run(
+        [*ALEX, "analyze"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
+    )
+    assert analysis.returncode == 0, analysis.stderr
+    assert f"The workflow runs in `alex dev` (process {dev.pid})" in analysis.stderr
+    assert "Job " in analysis.stdout and ": completed" in analysis.stdout
+    arn = next(
+        line.split("started ")[1] for line in analysis.stdout.splitlines() if "started" in line
+    )
+    client = boto3.client(
+        "stepfunctions",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    assert client.describe_execution(executionArn=arn)["status"] == "SUCCEEDED"
 
     pid = int((scratch / "postgres" / "postmaster.pid").read_text().split()[0])
     dev.send_signal(signal.SIGINT)
