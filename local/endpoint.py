@@ -19,6 +19,7 @@ from local.engine import (
     ExecutionAlreadyExists,
     ExecutionDoesNotExist,
     ExecutionNotRedrivable,
+    ExecutionRunsElsewhere,
 )
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,12 @@ LIST_ITEM = (
 )
 # AWS's rule for execution names: 1-80 characters, none of these.
 INVALID_NAME = re.compile(r"[\s<>{}\[\]?*\"#%\\^|~`$&,;:/\x00-\x1f\x7f-\x9f]")
-ENGINE_ERRORS = (ExecutionAlreadyExists, ExecutionDoesNotExist, ExecutionNotRedrivable)
+ENGINE_ERRORS = (
+    ExecutionAlreadyExists,
+    ExecutionDoesNotExist,
+    ExecutionNotRedrivable,
+    ExecutionRunsElsewhere,
+)
 
 Request = dict[str, Any]
 Response = dict[str, Any]
