@@ -23,6 +23,16 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     return {**env, "ALEX_DATA_DIR": str(data_dir), **extra}
 
 
+def _wait_until_gone(pid: int) -> None:
+    """PostgreSQL must stop with the last process using it (it may take a moment under load)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"PostgreSQL (process {pid}) is still running")
+
+
 def test_a_second_process_joins_the_running_server(scratch: Path) -> None:
     server, url = start(scratch / "postgres", "alex")
     child = subprocess.run(
@@ -43,7 +53,7 @@ def test_a_second_process_joins_the_running_server(scratch: Path) -> None:
         assert conn.execute("SELECT 1").fetchone() == (1,), "the child's exit must not stop it"
     pid = server.get_pid()
     server.cleanup()
-    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    _wait_until_gone(pid)
 
 
 def test_run_command_serves_the_database_and_workflow_to_others_and_stops_on_ctrl_c(
@@ -106,10 +116,7 @@ def test_run_command_serves_the_database_and_workflow_to_others_and_stops_on_ctr
     dev.send_signal(signal.SIGINT)
     assert dev.wait(timeout=30) == 0
     assert "Stopping." in dev.stdout.read()
-    deadline = time.monotonic() + 10
-    while psutil.pid_exists(pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not psutil.pid_exists(pid), "PostgreSQL must stop with the run command"
+    _wait_until_gone(pid)
 
 
 def test_db_reset_twice_leaves_the_same_rows(fresh_database_url: str, scratch: Path) -> None:
