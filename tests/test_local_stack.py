@@ -27,7 +27,10 @@ def _wait_until_gone(pid: int) -> None:
     """PostgreSQL must stop with the last process using it (it may take a moment under load)."""
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
-        if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return
+        except psutil.NoSuchProcess:
             return
         time.sleep(0.1)
     raise AssertionError(f"PostgreSQL (process {pid}) is still running")
