@@ -4,14 +4,20 @@ import aws_cdk as cdk
 
 from stacks import nag
 from stacks.analysis import AnalysisStack
+from stacks.api import ApiStack
 from stacks.config import DeployConfig
 from stacks.database import DatabaseStack
 
 
-def build_app(app: cdk.App) -> tuple[DatabaseStack, AnalysisStack]:
+def build_app(app: cdk.App) -> tuple[DatabaseStack, AnalysisStack, ApiStack]:
     config = DeployConfig.from_context(app.node)
     database = DatabaseStack(app, "AlexDatabase", config=config)
     analysis = AnalysisStack(app, "AlexAnalysis", config=config, database=database)
+    # Exported by name, so the API stack's grants on its executions read the same on every synth.
+    state_machine_arn = analysis.export_value(
+        analysis.state_machine.state_machine_arn, name="AlexAnalysis-StateMachineArn"
+    )
+    api = ApiStack(app, "AlexApi", database=database, state_machine_arn=state_machine_arn)
     for key, value in {
         "Project": "alex",
         "Environment": config.environment,
@@ -19,7 +25,7 @@ def build_app(app: cdk.App) -> tuple[DatabaseStack, AnalysisStack]:
     }.items():
         cdk.Tags.of(app).add(key, value)
     nag.check(app)
-    return database, analysis
+    return database, analysis, api
 
 
 if __name__ == "__main__":

@@ -30,6 +30,9 @@ LAYER_PACKAGES = (
     "pydantic",
     "pydantic-settings",
 )
+LAYER_DESCRIPTION = "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy"
+# The API's layer: no agents and no LiteLLM, so its cold start stays short.
+API_LAYER_PACKAGES = ("fastapi", "mangum", "pydantic", "pydantic-settings", "pyjwt")
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 
@@ -53,6 +56,9 @@ class _CopySources:
 
 @jsii.implements(ILocalBundling)
 class _PipInstall:
+    def __init__(self, packages: tuple[str, ...]) -> None:
+        self.packages = packages
+
     def try_bundle(self, output_dir: str, options: Any) -> bool:
         subprocess.run(
             [
@@ -73,7 +79,7 @@ class _PipInstall:
                 "3.12",
                 "--implementation",
                 "cp",
-                *pinned(LAYER_PACKAGES),
+                *pinned(self.packages),
             ],
             check=True,
         )
@@ -104,12 +110,17 @@ def source_code() -> lambda_.Code:
     )
 
 
-def dependency_layer(scope: Construct, id: str) -> lambda_.LayerVersion:
+def dependency_layer(
+    scope: Construct,
+    id: str,
+    packages: tuple[str, ...] = LAYER_PACKAGES,
+    description: str = LAYER_DESCRIPTION,
+) -> lambda_.LayerVersion:
     # Named by the pinned versions: the same pins reuse the layer already built in cdk.out.
-    pins = hashlib.sha256(" ".join(pinned(LAYER_PACKAGES)).encode()).hexdigest()
+    pins = hashlib.sha256(" ".join(pinned(packages)).encode()).hexdigest()
     code = lambda_.Code.from_asset(
         str(ROOT / "stacks"),
-        bundling=_bundled(_PipInstall()),
+        bundling=_bundled(_PipInstall(packages)),
         asset_hash=pins,
         asset_hash_type=AssetHashType.CUSTOM,
     )
@@ -119,5 +130,5 @@ def dependency_layer(scope: Construct, id: str) -> lambda_.LayerVersion:
         code=code,
         compatible_runtimes=[RUNTIME],
         compatible_architectures=[ARCHITECTURE],
-        description="Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy",
+        description=description,
     )

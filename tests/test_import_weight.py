@@ -1,6 +1,8 @@
-"""What needs no model stays light: the API's modules and the job-lifecycle Lambdas import
-neither LiteLLM (2.5 s) nor the Agents SDK (5 s)."""
+"""What needs no model stays light: the API's Lambda and the job-lifecycle Lambdas import
+neither LiteLLM (2.5 s) nor the Agents SDK (5 s), nor what no Lambda layer holds (psycopg,
+uvicorn)."""
 
+import os
 import subprocess
 import sys
 
@@ -14,14 +16,28 @@ from shared.settings import PROJECT_ROOT
     [
         "shared.db, shared.schemas, shared.settings, shared.analytics, shared.portfolio",
         "functions.start_job.handler, functions.finalize_job.handler, functions.job_events.handler",
+        "functions.api.handler",
     ],
 )
 def test_modules_without_a_model_do_not_import_the_agent_stack(modules: str) -> None:
     probe = (
         f"import sys, {modules}; "
-        "print(sorted({'litellm', 'agents', 'openai'} & set(sys.modules)))"
+        "print(sorted({'litellm', 'agents', 'openai', 'psycopg', 'uvicorn'} & set(sys.modules)))"
     )
+    # The API's handler builds its app on import, as in Lambda: on the Data API, no network yet.
+    lambda_environment = {
+        "ALEX_ENV": "aws",
+        "AWS_REGION": "us-east-1",
+        "DB_CLUSTER_ARN": "arn:aws:rds:us-east-1:000000000000:cluster:alex",
+        "DB_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:000000000000:secret:alex",
+    }
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("ALEX_", "DATABASE"))}
     result = subprocess.run(
-        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", probe],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**environment, **lambda_environment},
     )
     assert result.stdout.strip() == "[]"

@@ -1,0 +1,124 @@
+"""The API's FastAPI application, built from settings: routes, sign-in, limits, error shape."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
+from functions.api.deps import Workflow
+from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
+from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
+from shared.db import Database, connect
+from shared.executions import stepfunctions_client
+from shared.settings import Settings
+
+if TYPE_CHECKING:
+    from local.dev_issuer import DevIssuer
+
+# Far above any account, position or Clerk event; API Gateway's own limit is 10 MB.
+MAX_BODY_BYTES = 256 * 1024
+
+
+class ConfigurationError(Exception):
+    """Settings the API refuses to start with."""
+
+
+class BodySizeLimit:
+    """413 for a body over the limit, by its Content-Length or as it streams in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await error_response(413, "payload_too_large", self._message())(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                # An HTTPException, so FastAPI passes it on rather than calling it a bad body.
+                raise HTTPException(413, self._message())
+            return message
+
+        await self.app(scope, limited, send)
+
+    def _message(self) -> str:
+        return f"The request body is larger than {self.max_bytes // 1024} KiB."
+
+
+def _dev_issuer(settings: Settings) -> "DevIssuer | None":
+    if not settings.dev_issuer:
+        return None
+    if settings.environment != "local":
+        raise ConfigurationError(
+            f"ALEX_DEV_ISSUER is set but ALEX_ENV={settings.environment}: the dev issuer signs"
+            " tokens for any user id, so only a local run may use it. Unset ALEX_DEV_ISSUER and"
+            " set CLERK_ISSUER (with CLERK_AUTHORIZED_PARTIES) for a deployed API."
+        )
+    # Imported here: local/ is never packaged into a Lambda.
+    from local.dev_issuer import DevIssuer
+
+    return DevIssuer(settings.data_dir)
+
+
+def _token_verifier(settings: Settings, dev_issuer: "DevIssuer | None") -> TokenVerifier | None:
+    """Clerk's issuer and JWKS when configured, else the dev issuer's keys, handed over directly
+    (no request to this same server); the same PyJWT checks either way."""
+    parties = settings.clerk_authorized_parties
+    if settings.clerk_issuer:
+        issuer = settings.clerk_issuer
+        url = settings.clerk_jwks_url or f"{issuer.rstrip('/')}/.well-known/jwks.json"
+        return TokenVerifier(issuer, JwksUrl(url), parties)
+    if dev_issuer is not None:
+        return TokenVerifier(dev_issuer.issuer, JwkSet(dev_issuer.jwks()), parties)
+    return None
+
+
+def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """The API for these settings, on `db` (by default the settings' database)."""
+    dev_issuer = _dev_issuer(settings)
+    verifier = _token_verifier(settings, dev_issuer)
+    database = db or connect(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if db is None:
+            database.close()
+
+    app = FastAPI(
+        title="Alex API",
+        version="1",
+        description="Accounts, positions and AI portfolio analyses of the signed-in user.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.verifier = verifier
+    app.state.workflow = (
+        Workflow(settings.state_machine_arn, stepfunctions_client(settings))
+        if settings.state_machine_arn
+        else None
+    )
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit)
+    app.include_router(health.router)
+    for resource in (user, accounts, positions, instruments, jobs, webhooks):
+        app.include_router(resource.router, responses=ERROR_RESPONSES)
+    if dev_issuer is not None:
+        app.include_router(dev_issuer.router(settings.clerk_authorized_parties))
+    return app

@@ -1,0 +1,73 @@
+"""Analyses: start one, follow it, list past ones, retry a failed one from its failed step."""
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Query, Response, status
+
+from functions.api.deps import CallerDep, DatabaseDep, UserDep, WorkflowDep
+from functions.api.models import AnalysisStarted, JobPage, JobSummary
+from shared.db import Jobs
+from shared.errors import Conflict
+from shared.executions import redrive_job, start_analysis
+from shared.schemas import Job, JobCreate
+
+router = APIRouter(prefix="/api", tags=["analysis"])
+
+
+@router.post(
+    "/analyze",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={200: {"model": AnalysisStarted, "description": "The analysis already running"}},
+)
+def analyze(
+    response: Response, user: UserDep, db: DatabaseDep, workflow: WorkflowDep
+) -> AnalysisStarted:
+    """Start an analysis and return its job at once; while one is pending or running, that one
+    is returned instead (200) and nothing new starts."""
+    jobs = Jobs(db)
+    # Twice at most: the active job may finish between the conflict and the look-up.
+    for _ in range(2):
+        try:
+            job = start_analysis(
+                db, workflow.client, workflow.state_machine_arn, user.clerk_user_id, JobCreate()
+            )
+        except Conflict:
+            active = jobs.active(user.clerk_user_id)
+            if active is not None:
+                response.status_code = status.HTTP_200_OK
+                return AnalysisStarted(job_id=active.id, status=active.status, started=False)
+            continue
+        return AnalysisStarted(job_id=job.id, status=job.status, started=True)
+    raise Conflict("analyses are being started concurrently: try again")
+
+
+@router.get("/jobs")
+def list_jobs(
+    caller: CallerDep,
+    db: DatabaseDep,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+) -> JobPage:
+    """The caller's analyses, most recent first."""
+    # One more than a page tells whether another page follows.
+    jobs = Jobs(db).recent(caller.user_id, limit=limit + 1, offset=offset)
+    return JobPage(
+        items=[JobSummary.model_validate(job, from_attributes=True) for job in jobs[:limit]],
+        limit=limit,
+        offset=offset,
+        next_offset=offset + limit if len(jobs) > limit else None,
+    )
+
+
+@router.get("/jobs/{job_id}")
+def get_job(job_id: UUID, caller: CallerDep, db: DatabaseDep) -> Job:
+    """The job's status, per-step progress and results, as the SPA polls them."""
+    return Jobs(db).get(caller.user_id, job_id)
+
+
+@router.post("/jobs/{job_id}/redrive", status_code=status.HTTP_202_ACCEPTED)
+def redrive(job_id: UUID, caller: CallerDep, db: DatabaseDep, workflow: WorkflowDep) -> Job:
+    """Retry a failed job from the step that failed (Step Functions' RedriveExecution): only the
+    failed branches run again. Poll the job: it becomes running, then completed."""
+    return redrive_job(db, workflow.client, caller.user_id, job_id)

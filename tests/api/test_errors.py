@@ -1,0 +1,102 @@
+"""Bad input gets a clear JSON error naming the field, never a server error or a stack trace;
+text is stored as sent, whatever it contains."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from functions.api.app import MAX_BODY_BYTES
+from tests.api.conftest import Token, error_of
+
+HOSTILE_TEXT = [
+    "Robert'); DROP TABLE accounts; --",
+    "' OR '1'='1",
+    "<script>alert('x')</script>",
+    "{{7*7}} ${jndi:ldap://x} %s %(name)s :name $1",
+    'Ünïcødé 💰 \\ backslash "quotes"',
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_sql_and_script_text_is_stored_and_returned_verbatim(
+    client: TestClient, auth: Token, text: str
+) -> None:
+    created = client.post(
+        "/api/accounts",
+        headers=auth(),
+        json={"account_name": text, "account_type": "taxable", "account_purpose": text},
+    )
+    assert created.status_code == 201, created.text
+    assert (created.json()["account_name"], created.json()["account_purpose"]) == (text, text)
+    listed = client.get("/api/accounts", headers=auth()).json()
+    assert [a["account_name"] for a in listed] == [text]
+    renamed = client.put("/api/user", headers=auth(), json={"display_name": text})
+    assert renamed.json()["display_name"] == text
+    assert client.get("/api/instruments", params={"q": text}, headers=auth()).status_code == 200
+
+
+def test_each_invalid_field_is_named(client: TestClient, auth: Token) -> None:
+    response = client.post(
+        "/api/accounts",
+        headers=auth(),
+        json={"account_name": "", "account_type": "piggy_bank", "cash_balance": -1, "extra": 1},
+    )
+
+    assert response.status_code == 422
+    error = error_of(response)
+    fields = {d["field"] for d in error["details"]}
+    assert fields == {"account_name", "account_type", "cash_balance", "extra"}
+    assert "account_type" in error["message"]
+    assert "Traceback" not in response.text
+
+
+def test_a_body_that_is_not_json_is_refused(client: TestClient, auth: Token) -> None:
+    response = client.post(
+        "/api/accounts",
+        headers={**auth(), "content-type": "application/json"},
+        content=b"{not json",
+    )
+    assert response.status_code == 422
+    assert error_of(response)["details"][0]["field"] == "body"
+
+
+def test_an_id_that_is_not_a_uuid_is_refused_naming_it(client: TestClient, auth: Token) -> None:
+    response = client.get("/api/jobs/123", headers=auth())
+    assert response.status_code == 422
+    assert error_of(response)["details"][0] == {
+        "field": "job_id",
+        "location": "path",
+        "message": response.json()["error"]["details"][0]["message"],
+        "type": "uuid_parsing",
+    }
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(client: TestClient, auth: Token) -> None:
+    response = client.post(
+        "/api/accounts",
+        headers={**auth(), "content-type": "application/json"},
+        content=b" " * (MAX_BODY_BYTES + 1),
+    )
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+
+
+def test_an_oversized_body_without_a_length_is_refused_as_it_streams(
+    client: TestClient, auth: Token
+) -> None:
+    def chunks() -> object:
+        for _ in range(5):
+            yield b" " * (MAX_BODY_BYTES // 4)
+
+    response = client.post(
+        "/api/accounts",
+        headers={**auth(), "content-type": "application/json"},
+        content=chunks(),  # type: ignore[arg-type]
+    )
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "payload_too_large"
+
+
+def test_unknown_routes_and_methods_answer_in_the_error_shape(client: TestClient) -> None:
+    assert error_of(client.get("/api/nothing"))["code"] == "not_found"
+    assert client.patch("/api/accounts").status_code == 405
+    assert error_of(client.patch("/api/accounts"))["code"] == "method_not_allowed"

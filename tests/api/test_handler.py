@@ -1,0 +1,82 @@
+"""The Lambda entry: an API Gateway HTTP API event through Mangum into the same app."""
+
+import importlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from local.dev_issuer import DevIssuer
+from shared.db.psycopg_driver import PsycopgDriver
+from tests.api.conftest import SPA_ORIGIN
+
+
+def http_api_event(
+    method: str, path: str, headers: dict[str, str], body: str | None
+) -> dict[str, Any]:
+    return {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"host": "abc123.execute-api.us-east-1.amazonaws.com", **headers},
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "abc123",
+            "domainName": "abc123.execute-api.us-east-1.amazonaws.com",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "203.0.113.7",
+                "userAgent": "test",
+            },
+            "requestId": "request-1",
+            "routeKey": "$default",
+            "stage": "$default",
+            "timeEpoch": 0,
+        },
+        "body": body,
+        "isBase64Encoded": False,
+    }
+
+
+def test_an_api_gateway_event_reaches_the_routes(
+    monkeypatch: pytest.MonkeyPatch,
+    pg: PsycopgDriver,
+    migrated_url: str,
+    issuer_dir: Path,
+    issuer: DevIssuer,
+    request: pytest.FixtureRequest,
+) -> None:
+    for name, value in {
+        "ALEX_ENV": "local",
+        "ALEX_DEV_ISSUER": "true",
+        "ALEX_DATA_DIR": str(issuer_dir),
+        "DATABASE_URL": migrated_url,
+        "CLERK_AUTHORIZED_PARTIES": SPA_ORIGIN,
+    }.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delitem(sys.modules, "functions.api.handler", raising=False)
+    handler = importlib.import_module("functions.api.handler").handler
+    request.addfinalizer(handler.app.state.db.close)  # the app Lambda would keep for its life
+    headers = {"authorization": f"Bearer {issuer.mint('user_lambda', 'Lambda', azp=SPA_ORIGIN)}"}
+
+    created = handler(
+        http_api_event(
+            "POST",
+            "/api/accounts",
+            {**headers, "content-type": "application/json"},
+            json.dumps({"account_name": "IRA", "account_type": "traditional_ira"}),
+        ),
+        None,
+    )
+    listed = handler(http_api_event("GET", "/api/accounts", headers, None), None)
+    refused = handler(http_api_event("GET", "/api/accounts", {}, None), None)
+
+    assert created["statusCode"] == 201, created
+    assert [a["account_name"] for a in json.loads(listed["body"])] == ["IRA"]
+    assert refused["statusCode"] == 401
+    assert json.loads(refused["body"])["error"]["code"] == "unauthenticated"
