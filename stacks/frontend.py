@@ -1,0 +1,255 @@
+"""The SPA's hosting: its static export in a private S3 bucket, served by CloudFront over HTTPS
+only, with the API behind the same distribution under `/api/*` (one origin: no CORS needed).
+
+The build runs as CDK local bundling (`npm ci` and `next build` in `frontend/`), which the tests
+switch off, so synthesis there needs neither Node packages nor a build.
+"""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any, cast
+
+import jsii
+from aws_cdk import (
+    BundlingOptions,
+    CfnOutput,
+    DockerImage,
+    Duration,
+    Fn,
+    ILocalBundling,
+    RemovalPolicy,
+    Stack,
+)
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3deploy
+from constructs import Construct
+
+from stacks import nag
+
+FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
+# What the build does not read: installed packages and earlier builds.
+NOT_SOURCES = ["node_modules", ".next", "out", "coverage", "test-results"]
+# Static export with trailing slashes: `/dashboard/` and `/dashboard` are `dashboard/index.html`.
+INDEX_PAGES = """
+function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri.endsWith("/")) {
+    request.uri = uri + "index.html";
+  } else if (uri.split("/").pop().indexOf(".") === -1) {
+    request.uri = uri + "/index.html";
+  }
+  return request;
+}
+"""
+DEPLOYMENT_GRANTS = "CDK's BucketDeployment copies the build from CDK's asset bucket to the site's"
+# Clerk's script and API when a publishable key is set; nothing but this origin otherwise.
+CLERK_SOURCES = "https://*.clerk.accounts.dev https://clerk.com https://*.clerk.com"
+
+
+@jsii.implements(ILocalBundling)
+class _NextBuild:
+    def __init__(self, clerk_publishable_key: str | None) -> None:
+        self.clerk_publishable_key = clerk_publishable_key
+
+    def try_bundle(self, output_dir: str, options: Any) -> bool:
+        env = {
+            **os.environ,
+            "NEXT_TELEMETRY_DISABLED": "1",
+            # The API is this distribution's `/api/*`: same origin.
+            "NEXT_PUBLIC_API_URL": "",
+        }
+        if self.clerk_publishable_key:
+            env["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"] = self.clerk_publishable_key
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, env=env, check=True)
+        subprocess.run(["npm", "run", "build"], cwd=FRONTEND, env=env, check=True)
+        shutil.copytree(FRONTEND / "out", output_dir, dirs_exist_ok=True)
+        return True
+
+
+class FrontendStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        api_endpoint: str,
+        clerk_publishable_key: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        bucket = s3.Bucket(
+            self,
+            "Site",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            # Only the build lives here: rebuilt by every deploy.
+            removal_policy=RemovalPolicy.DESTROY,
+            auto_delete_objects=True,
+        )
+        nag.acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            "The bucket holds only the public static build; CloudFront is the one reader",
+        )
+        api = origins.HttpOrigin(
+            Fn.select(2, Fn.split("/", api_endpoint)),  # https://<domain> -> <domain>
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        )
+        to_api = cloudfront.BehaviorOptions(
+            origin=api,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+            allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
+            cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        )
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="Alex: the SPA, and its API under /api/",
+            default_root_object="index.html",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
+                response_headers_policy=self._headers(clerk_publishable_key),
+                function_associations=[
+                    cloudfront.FunctionAssociation(
+                        function=cloudfront.Function(
+                            self,
+                            "IndexPages",
+                            code=cloudfront.FunctionCode.from_inline(INDEX_PAGES),
+                            runtime=cloudfront.FunctionRuntime.JS_2_0,
+                            comment="Serve each page's index.html for its path",
+                        ),
+                        event_type=cloudfront.FunctionEventType.VIEWER_REQUEST,
+                    )
+                ],
+            ),
+            additional_behaviors={"/api/*": to_api, "/health": to_api},
+            error_responses=[
+                cloudfront.ErrorResponse(
+                    http_status=403,  # S3 answers 403 for a missing key
+                    response_http_status=404,
+                    response_page_path="/404.html",
+                    ttl=Duration.minutes(1),
+                )
+            ],
+        )
+        for rule, reason in (
+            ("AwsSolutions-CFR1", "No geographic restriction: the product is offered everywhere"),
+            ("AwsSolutions-CFR2", "WAF is attached by the observability and security stack"),
+            ("AwsSolutions-CFR3", "Access logs are left to the operator (they need ACLs on S3)"),
+            (
+                "AwsSolutions-CFR4",
+                "The default *.cloudfront.net certificate, whose TLS floor CloudFront sets;"
+                " a custom domain brings its own certificate and policy",
+            ),
+        ):
+            nag.acknowledge(self.distribution, rule, reason)
+        s3deploy.BucketDeployment(
+            self,
+            "Build",
+            sources=[
+                s3deploy.Source.asset(
+                    str(FRONTEND),
+                    exclude=NOT_SOURCES,
+                    bundling=BundlingOptions(
+                        # Required by the API, never used: the local build always succeeds.
+                        image=DockerImage.from_registry("local-bundling-only"),
+                        local=_NextBuild(clerk_publishable_key),
+                    ),
+                )
+            ],
+            destination_bucket=bucket,
+            distribution=self.distribution,
+            distribution_paths=["/*"],
+            memory_limit=512,
+        )
+        self._acknowledge_deployment_function(bucket)
+        CfnOutput(self, "SpaUrl", value=f"https://{self.distribution.domain_name}")
+
+    def _acknowledge_deployment_function(self, bucket: s3.Bucket) -> None:
+        """BucketDeployment's function is CDK's own (a singleton at the stack's root): its
+        runtime and grants are CDK's choice, scoped to this bucket and CDK's asset bucket."""
+        (function,) = [
+            child
+            for child in self.node.children
+            if child.node.id.startswith("Custom::CDKBucketDeployment")
+        ]
+        bucket_arn = self.get_logical_id(cast(s3.CfnBucket, bucket.node.default_child))
+        findings = {
+            "AwsSolutions-L1": "CDK's own function: its runtime is CDK's choice",
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/"
+            "AWSLambdaBasicExecutionRole]": nag.LAMBDA_LOGS,
+            "AwsSolutions-IAM5[Resource::*]": "CloudFront invalidations, which CDK grants on *",
+            **{
+                f"AwsSolutions-IAM5[Action::{grant}]": DEPLOYMENT_GRANTS
+                for grant in (
+                    "s3:GetObject*",
+                    "s3:GetBucket*",
+                    "s3:List*",
+                    "s3:DeleteObject*",
+                    "s3:Abort*",
+                )
+            },
+            **{
+                f"AwsSolutions-IAM5[Resource::{resource}]": DEPLOYMENT_GRANTS
+                for resource in (
+                    "arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-"
+                    "<AWS::Region>/*",
+                    f"<{bucket_arn}.Arn>/*",
+                )
+            },
+        }
+        for rule, reason in findings.items():
+            nag.acknowledge(function, rule, reason)
+
+    def _headers(self, clerk_publishable_key: str | None) -> cloudfront.ResponseHeadersPolicy:
+        clerk = f" {CLERK_SOURCES}" if clerk_publishable_key else ""
+        frames = f"frame-src{clerk}" if clerk else "frame-src 'none'"
+        csp = "; ".join(
+            [
+                "default-src 'self'",
+                f"script-src 'self'{clerk}",
+                f"connect-src 'self'{clerk}",
+                "img-src 'self' data:",
+                # Next and Recharts set inline styles.
+                "style-src 'self' 'unsafe-inline'",
+                "font-src 'self'",
+                frames,
+                "frame-ancestors 'none'",
+                "base-uri 'self'",
+                "form-action 'self'",
+                "object-src 'none'",
+            ]
+        )
+        return cloudfront.ResponseHeadersPolicy(
+            self,
+            "Headers",
+            comment="Alex SPA: CSP, HSTS, no framing",
+            security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
+                content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
+                    content_security_policy=csp, override=True
+                ),
+                strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
+                    access_control_max_age=Duration.days(730),
+                    include_subdomains=True,
+                    preload=True,
+                    override=True,
+                ),
+                frame_options=cloudfront.ResponseHeadersFrameOptions(
+                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                ),
+                content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
+                referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
+                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    override=True,
+                ),
+            ),
+        )
