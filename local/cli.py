@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,7 @@ import click
 
 from local import postgres
 from local.engine.store import drop as drop_executions
+from local.spa import SpaBuildFailed, spa_build
 from local.workflow import LocalWorkflow, local_workflow, registered, running_workflow
 from shared.db import Database, Jobs, connect
 from shared.db.migrate import migrate
@@ -62,8 +64,11 @@ def main(verbose: bool) -> None:
 
 @main.command()
 def dev() -> None:
-    """Start the local stack until Ctrl-C: PostgreSQL (migrated, with demo data) and the
-    analysis workflow behind its Step Functions endpoint."""
+    """Start the whole product locally until Ctrl-C: PostgreSQL (migrated, with demo data), the
+    analysis workflow behind its Step Functions endpoint, and the API with the dev sign-in,
+    serving the SPA's build (built first when missing or stale)."""
+    from local.api_server import serve_api  # FastAPI and uvicorn: only this command needs them
+
     settings = get_settings()
     with _database() as (database, url, embedded):
         applied = migrate(database)
@@ -80,13 +85,45 @@ def dev() -> None:
             raise click.ClickException(
                 "Another `alex dev` already serves this database: stop it first (Ctrl-C)."
             )
+        spa = _spa()
         click.echo("Starting the analysis workflow (the CDK app's definition)...")
-        with _serving(database, url, settings.stepfunctions_port) as workflow:
+        with (
+            _serving(database, url, settings.stepfunctions_port) as workflow,
+            ExitStack() as stack,
+        ):
+            api_settings = settings.model_copy(
+                update={
+                    "database_url": url,
+                    "dev_issuer": True,
+                    "state_machine_arn": workflow.state_machine_arn,
+                    "stepfunctions_endpoint_url": workflow.endpoint_url,
+                }
+            )
+            try:
+                app_url = stack.enter_context(serve_api(api_settings, settings.api_port, spa))
+            except OSError as error:
+                raise click.ClickException(f"{error}. Set ALEX_API_PORT to a free port.") from error
+            click.echo(f"\n  Alex:    {app_url}/" + ("" if spa else "  (no SPA build)"))
+            click.echo(f"  API:     {app_url}/api  (OpenAPI: {app_url}/docs)")
+            click.echo(f"  Sign in: as {TEST_USER_ID}, the demo user, on the sign-in page")
+            click.echo(f"           (API clients: POST {app_url}/dev/token)")
             click.echo(f"\n  DATABASE_URL={url}" + ("" if embedded else " (from DATABASE_URL)"))
             click.echo(f"  AWS_ENDPOINT_URL_STEPFUNCTIONS={workflow.endpoint_url}")
             click.echo(f"  ANALYSIS_STATE_MACHINE_ARN={workflow.state_machine_arn}\n")
-            click.echo("Try `alex analyze` in another terminal. Press Ctrl-C to stop.")
+            click.echo("`alex analyze` runs an analysis from a terminal. Press Ctrl-C to stop.")
             _serve_until(lambda: False)
+
+
+def _spa() -> Path | None:
+    """The SPA's build, or None (said) when the checkout has none or it cannot be built."""
+    try:
+        build = spa_build()
+    except SpaBuildFailed as error:
+        click.echo(f"The SPA could not be built: {error}. The API runs without it.", err=True)
+        return None
+    if build is None:
+        click.echo("This checkout has no SPA (frontend/): the API runs alone.", err=True)
+    return build
 
 
 @contextmanager

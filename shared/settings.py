@@ -57,9 +57,11 @@ class Settings(BaseSettings):
     clerk_webhook_secret: str | None = Field(None, validation_alias="CLERK_WEBHOOK_SECRET")
     clerk_webhook_secret_arn: str | None = Field(None, validation_alias="CLERK_WEBHOOK_SECRET_ARN")
 
-    # Local runs only: where `alex dev` serves the workflow's Step Functions endpoint (0: any
-    # free port), and functions to make fail, e.g. "charter=fail,tagger=throttle:1".
+    # Local runs only: where `alex dev` serves the workflow's Step Functions endpoint and the
+    # API with the SPA (0: any free port), and functions to make fail, e.g.
+    # "charter=fail,tagger=throttle:1".
     stepfunctions_port: int = Field(8083, validation_alias="ALEX_STEPFUNCTIONS_PORT", ge=0)
+    api_port: int = Field(8000, validation_alias="ALEX_API_PORT", ge=0)
     faults: str = Field("", validation_alias="ALEX_FAULTS")
 
     @field_validator("clerk_authorized_parties", mode="before")

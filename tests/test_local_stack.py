@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import boto3
+import httpx
 import psutil
 import psycopg
 import pytest
@@ -62,7 +63,7 @@ def test_a_second_process_joins_the_running_server(scratch: Path) -> None:
 def test_run_command_serves_the_database_and_workflow_to_others_and_stops_on_ctrl_c(
     scratch: Path,
 ) -> None:
-    env = _env(scratch, ALEX_STEPFUNCTIONS_PORT="0", ALEX_MODEL="offline")
+    env = _env(scratch, ALEX_STEPFUNCTIONS_PORT="0", ALEX_API_PORT="0", ALEX_MODEL="offline")
     dev = subprocess.Popen(
         [*ALEX, "dev"],
         cwd=PROJECT_ROOT,
@@ -114,6 +115,15 @@ def test_run_command_serves_the_database_and_workflow_to_others_and_stops_on_ctr
         aws_secret_access_key="local",
     )
     assert client.describe_execution(executionArn=arn)["status"] == "SUCCEEDED"
+
+    # The API, signed in through the dev issuer as the SPA signs in.
+    app = next(line.split("Alex:", 1)[1].split()[0] for line in lines if "Alex:" in line)
+    assert httpx.get(f"{app}health").status_code == 200
+    token = httpx.post(f"{app}dev/token", json={"user_id": "test_user_001"}).json()["token"]
+    signed_in = {"Authorization": f"Bearer {token}"}
+    assert httpx.get(f"{app}api/user", headers=signed_in).json()["display_name"] == "Test User"
+    (job,) = httpx.get(f"{app}api/jobs", headers=signed_in).json()["items"]
+    assert job["status"] == "completed"
 
     pid = int((scratch / "postgres" / "postmaster.pid").read_text().split()[0])
     dev.send_signal(signal.SIGINT)
