@@ -19,7 +19,7 @@ import click
 
 from local import postgres
 from local.engine.store import drop as drop_executions
-from local.spa import SpaBuildFailed, spa_build
+from local.spa import FRONTEND, SpaBuildFailed, install, npm, spa_build
 from local.workflow import LocalWorkflow, local_workflow, registered, running_workflow
 from shared.db import Database, Jobs, connect
 from shared.db.migrate import migrate
@@ -515,7 +515,8 @@ def db_reset(with_test_data: bool) -> None:
 @click.option("--no-lint", is_flag=True, help="Skip ruff and mypy.")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(no_lint: bool, pytest_args: tuple[str, ...]) -> None:
-    """Run the linters and the whole test suite (extra arguments go to pytest)."""
+    """Run the linters, the SPA's component tests and the whole pytest suite. Extra arguments
+    go to pytest, and then only the selected pytest tests run after the linters."""
     checks = (
         []
         if no_lint
@@ -529,6 +530,14 @@ def test(no_lint: bool, pytest_args: tuple[str, ...]) -> None:
         click.echo(f"$ {' '.join(check)}")
         if subprocess.run([sys.executable, "-m", *check], cwd=PROJECT_ROOT).returncode:
             raise SystemExit(1)
+    if not pytest_args and (FRONTEND / "package.json").exists():
+        click.echo("$ npm test  (frontend/)")
+        try:
+            install()
+            npm("test")
+        except SpaBuildFailed as error:
+            click.echo(str(error), err=True)
+            raise SystemExit(1) from None
     pytest = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], cwd=PROJECT_ROOT)
     if pytest.returncode == 5:
         click.echo("No tests ran: that is a failure.", err=True)

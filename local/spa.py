@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 class SpaBuildFailed(Exception):
-    """npm could not install or build the SPA; the message says which command and where."""
+    """npm could not install, build or test the SPA; the message says which command and where."""
 
 
 def spa_build() -> Path | None:
@@ -29,18 +29,24 @@ def spa_build() -> Path | None:
     digest = _sources_digest()
     if STAMP.exists() and STAMP.read_text() == digest:
         return BUILD
-    env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NEXT_PUBLIC_API_URL": ""}
-    installed = FRONTEND / "node_modules" / ".package-lock.json"
-    lock = FRONTEND / "package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        _npm(["ci", "--no-audit", "--no-fund"], env)
+    install()
     log.info("Building the SPA (its sources changed since the last build)...")
-    _npm(["run", "build"], env)
+    npm("run", "build")
     STAMP.write_text(digest)
     return BUILD
 
 
-def _npm(args: list[str], env: dict[str, str]) -> None:
+def install() -> None:
+    """The SPA's Node packages, as its lockfile pins them (again when the lockfile changed)."""
+    installed = FRONTEND / "node_modules" / ".package-lock.json"
+    lock = FRONTEND / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        npm("ci", "--no-audit", "--no-fund")
+
+
+def npm(*args: str) -> None:
+    """Run npm in `frontend/` for a local run: same-origin API, no telemetry."""
+    env = {**os.environ, "NEXT_TELEMETRY_DISABLED": "1", "NEXT_PUBLIC_API_URL": ""}
     command = ["npm", *args]
     if subprocess.run(command, cwd=FRONTEND, env=env).returncode:
         raise SpaBuildFailed(f"`{' '.join(command)}` failed in {FRONTEND} (its output is above)")
