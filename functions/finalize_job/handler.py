@@ -54,6 +54,10 @@ async def finalize_job(db: Database, request: StepInput) -> dict[str, Any]:
         return {"charts": len(summarised["charts"])}
 
     result = await run_step(db, request, "finalize", work)
+    if jobs.get(request.user_id, request.job_id).status == "failed":
+        # A redrive whose RUNNING event job-events has not recorded yet (EventBridge is not
+        # instant): it runs, and counts, now.
+        jobs.set_status(request.user_id, request.job_id, "running")
     jobs.set_status(request.user_id, request.job_id, "completed")
     return result
 

@@ -144,7 +144,11 @@ def _fail(jobs: Jobs, job: Job, stepfunctions: Any, detail: ExecutionDetail) -> 
         )
         return "ignored"
     if job.status == "failed":
-        return "already recorded"
+        if detail.redrive_count == job.redrive_count:
+            return "already recorded"
+        # A redriven run failed before its RUNNING event was recorded (EventBridge keeps no
+        # order): count the redrive, so that event, when it comes, is known as stale.
+        job = jobs.set_status(job.clerk_user_id, job.id, "running")
     stop = where_it_stopped(stepfunctions, detail)
     step = stop.step
     # A step that already failed keeps its own (earlier) record, so a repeated event leaves

@@ -461,6 +461,24 @@ def test_a_late_repeat_of_a_redrive_start_does_not_rerun_a_job_that_failed_again
     assert (failed_again.status, failed_again.redrive_count) == ("failed", 1)
 
 
+def test_a_redriven_failure_arriving_before_its_start_is_recorded_and_the_start_ignored(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
+) -> None:
+    serve(stepfunctions[1], job, failed_in_charts())
+    record(seeded, stepfunctions, status_change(job, "FAILED", error="InvalidModelOutput"))
+    # EventBridge delivers the redriven run's failure first, then its start.
+    serve(stepfunctions[1], job, failed_in_charts())
+    again = status_change(job, "FAILED", error="InvalidModelOutput", redrive_count=1)
+
+    assert record(seeded, stepfunctions, again) == "marked failed"
+    failed_again = reread(seeded, job)
+    assert (failed_again.status, failed_again.redrive_count) == ("failed", 1)
+    assert record(seeded, stepfunctions, status_change(job, "RUNNING", redrive_count=1)) == (
+        "ignored"
+    )
+    assert reread(seeded, job) == failed_again
+
+
 def test_the_same_failure_twice_leaves_the_same_rows(
     seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
 ) -> None:

@@ -108,6 +108,19 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
 
 
+@pytest.mark.anyio
+async def test_finalize_completes_a_redriven_job_before_job_events_marks_it_running(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    jobs = Jobs(seeded)
+    jobs.set_status(TEST_USER_ID, job.id, "failed", error="Crash", failed_step="charts")
+
+    await finalize_job(seeded, step_input(job))
+
+    done = jobs.get(TEST_USER_ID, job.id)
+    assert (done.status, done.redrive_count, done.error_message) == ("completed", 1, None)
+
+
 @pytest.mark.usefixtures("offline_lambda_env")
 def test_lambda_entries_take_workflow_events(seeded: PsycopgDriver, job: Job) -> None:
     event = {"job_id": str(job.id), "user_id": TEST_USER_ID}
