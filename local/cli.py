@@ -197,7 +197,7 @@ def _workflow(database: Database, url: str, *, detached: bool) -> Iterator[Local
     serves until no execution has run for a minute."""
     running = running_workflow(url)
     if running is not None:
-        click.echo(f"The workflow runs in `alex dev` (process {running.pid}).", err=True)
+        click.echo(f"Using the workflow served by process {running.pid}.", err=True)
         yield running
     elif detached:
         yield _start_background(url)

@@ -102,7 +102,7 @@ def test_run_command_serves_the_database_and_workflow_to_others_and_stops_on_ctr
         [*ALEX, "analyze"], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True
     )
     assert analysis.returncode == 0, analysis.stderr
-    assert f"The workflow runs in `alex dev` (process {dev.pid})" in analysis.stderr
+    assert f"Using the workflow served by process {dev.pid}." in analysis.stderr
     assert "Job " in analysis.stdout and ": completed" in analysis.stdout
     arn = next(
         line.split("started ")[1] for line in analysis.stdout.splitlines() if "started" in line
