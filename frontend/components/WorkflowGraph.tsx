@@ -1,0 +1,83 @@
+/**
+ * The analysis workflow drawn as its state graph: Start → Tagging → the three parallel branches
+ * → Finalize, each node coloured by its step's status in the job row.
+ */
+
+import type { Job, StepStatus } from "@/lib/types";
+import { BRANCHES, FINALIZE, START, TAGGING, stepState, stepStatus, type WorkflowNode } from "@/lib/workflow";
+
+const NODE_STYLE: Record<StepStatus, string> = {
+  pending: "border-slate-300 bg-white text-slate-600",
+  running: "border-sky-500 bg-sky-50 text-sky-900 ring-2 ring-sky-200 motion-safe:animate-pulse",
+  succeeded: "border-emerald-500 bg-emerald-50 text-emerald-900",
+  failed: "border-red-500 bg-red-50 text-red-900",
+};
+
+const STATUS_MARK: Record<StepStatus, string> = {
+  pending: "○",
+  running: "◐",
+  succeeded: "✓",
+  failed: "✕",
+};
+
+function Node({ job, node }: { job: Job; node: WorkflowNode }) {
+  const status = stepStatus(job, node.step);
+  const state = stepState(job, node.step);
+  const counted = node.step === "tagging" && state?.total != null;
+  const progress = counted ? `${state?.done ?? 0}/${state?.total}` : null;
+  return (
+    <li
+      data-step={node.step}
+      data-status={status}
+      aria-label={`${node.label} (${node.state}): ${status}${progress ? `, ${progress} instruments` : ""}`}
+      className={`rounded-lg border-2 px-3 py-2 text-center text-sm ${NODE_STYLE[status]}`}
+    >
+      <div className="font-semibold">
+        <span aria-hidden className="mr-1">
+          {STATUS_MARK[status]}
+        </span>
+        {node.label}
+      </div>
+      <div className="text-xs opacity-80">{node.state}</div>
+      <div className="text-xs font-medium">
+        {status}
+        {progress && ` · ${progress}`}
+      </div>
+    </li>
+  );
+}
+
+function Arrow() {
+  return (
+    <div aria-hidden className="flex justify-center text-slate-400">
+      ↓
+    </div>
+  );
+}
+
+export function WorkflowGraph({ job }: { job: Job }) {
+  return (
+    <div aria-label="Analysis progress" role="group" className="mx-auto max-w-2xl">
+      <ol className="mx-auto grid max-w-xs gap-0">
+        <Node job={job} node={START} />
+      </ol>
+      <Arrow />
+      <ol className="mx-auto grid max-w-xs">
+        <Node job={job} node={TAGGING} />
+      </ol>
+      <Arrow />
+      <div className="rounded-xl border border-dashed border-slate-300 p-2">
+        <p className="mb-2 text-center text-xs text-slate-500">Analyze portfolio (in parallel)</p>
+        <ol className="grid grid-cols-1 gap-2 min-[420px]:grid-cols-3">
+          {BRANCHES.map((node) => (
+            <Node key={node.step} job={job} node={node} />
+          ))}
+        </ol>
+      </div>
+      <Arrow />
+      <ol className="mx-auto grid max-w-xs">
+        <Node job={job} node={FINALIZE} />
+      </ol>
+    </div>
+  );
+}

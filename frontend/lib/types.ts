@@ -1,0 +1,202 @@
+/** The API's JSON shapes, as `shared/schemas.py` defines them (decimals arrive as numbers). */
+
+export const ASSET_CLASSES = [
+  "equity",
+  "fixed_income",
+  "real_estate",
+  "commodities",
+  "cash",
+  "alternatives",
+] as const;
+export type AssetClass = (typeof ASSET_CLASSES)[number];
+
+export const REGION_TARGETS = [
+  "north_america",
+  "international",
+  "latin_america",
+  "europe",
+  "middle_east_africa",
+  "asia_pacific",
+  "global",
+] as const;
+export type RegionTarget = (typeof REGION_TARGETS)[number];
+
+export const ACCOUNT_TYPES = [
+  "401k",
+  "403b",
+  "roth_401k",
+  "traditional_ira",
+  "roth_ira",
+  "sep_ira",
+  "taxable",
+  "hsa",
+  "529",
+  "pension",
+  "other",
+] as const;
+export type AccountType = (typeof ACCOUNT_TYPES)[number];
+
+export type Allocation<K extends string> = Partial<Record<K, number>>;
+
+export interface User {
+  clerk_user_id: string;
+  display_name: string;
+  years_until_retirement: number;
+  target_retirement_income: number;
+  current_age: number | null;
+  annual_contribution: number;
+  asset_class_targets: Allocation<AssetClass>;
+  region_targets: Allocation<RegionTarget>;
+}
+
+export type UserUpdate = Partial<Omit<User, "clerk_user_id">>;
+
+export interface Instrument {
+  symbol: string;
+  name: string;
+  instrument_type: string | null;
+  current_price: number | null;
+  allocation_asset_class: Allocation<AssetClass> | null;
+  allocation_regions: Record<string, number> | null;
+  allocation_sectors: Record<string, number> | null;
+}
+
+export interface AccountFields {
+  account_name: string;
+  account_type: AccountType;
+  account_purpose: string;
+  cash_balance: number;
+  cash_interest: number;
+}
+
+export interface Account extends AccountFields {
+  id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Position {
+  id: string;
+  account_id: string;
+  symbol: string;
+  quantity: number;
+  as_of_date: string;
+}
+
+export interface PositionCreate {
+  account_id: string;
+  symbol: string;
+  quantity: number;
+}
+
+/** The workflow's steps, in order; the job row keys its progress by these names. */
+export const STEP_NAMES = ["start", "tagging", "report", "charts", "retirement", "finalize"] as const;
+export type StepName = (typeof STEP_NAMES)[number];
+export type StepStatus = "pending" | "running" | "succeeded" | "failed";
+export type JobStatus = "pending" | "running" | "completed" | "failed";
+
+export interface StepState {
+  status: StepStatus;
+  attempts?: number;
+  started_at?: string | null;
+  completed_at?: string | null;
+  error?: string | null;
+  done?: number | null;
+  total?: number | null;
+  items?: string[];
+}
+
+/** What a step's payload says about its author: a model's name, "offline", or "none". */
+export interface Labelled {
+  generated_by?: string;
+  notice?: string;
+}
+
+export interface ChartPoint {
+  name: string;
+  value: number;
+  percentage: number;
+  color: string;
+}
+
+export type ChartType = "pie" | "donut" | "bar" | "horizontalBar";
+
+export interface Chart {
+  title: string;
+  description: string;
+  type: ChartType;
+  data: ChartPoint[];
+}
+
+export interface ReportPayload extends Labelled {
+  markdown: string;
+  sections?: string[];
+}
+
+/** `charts_payload`: charts keyed by name, beside `generated_by` / `notice`. */
+export type ChartsPayload = Labelled & Record<string, unknown>;
+
+export interface YearBand {
+  year: number;
+  age: number | null;
+  phase: "accumulation" | "retirement";
+  p10: number;
+  p25: number;
+  p50: number;
+  p75: number;
+  p90: number;
+}
+
+export interface RetirementProjection {
+  success_probability: number;
+  target_income: number;
+  sustainable_income: number;
+  median_depletion_year: number | null;
+  median_depletion_age: number | null;
+  years_until_retirement: number;
+  retirement_years: number;
+  retirement_age: number | null;
+  bands: YearBand[];
+  notes?: string[];
+}
+
+export interface RetirementVariation {
+  label: string;
+  success_probability: number;
+  sustainable_income: number;
+  retirement_age: number | null;
+  years_until_retirement: number;
+}
+
+export interface RetirementPayload extends Labelled {
+  projection: RetirementProjection;
+  variations?: RetirementVariation[];
+  narrative: string;
+}
+
+export interface SummaryPayload {
+  text: string;
+  total_value?: number;
+  success_probability?: number | null;
+  charts?: string[];
+  unclassified?: string[];
+}
+
+export interface Job {
+  id: string;
+  job_type: string;
+  status: JobStatus;
+  steps: Partial<Record<StepName, StepState>>;
+  report_payload: ReportPayload | null;
+  charts_payload: ChartsPayload | null;
+  retirement_payload: RetirementPayload | null;
+  summary_payload: SummaryPayload | null;
+  failed_step: StepName | null;
+  error_message: string | null;
+  error_cause: string | null;
+  redrive_count: number;
+  created_at: string;
+  started_at: string | null;
+  completed_at: string | null;
+  updated_at: string;
+}

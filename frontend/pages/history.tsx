@@ -1,0 +1,89 @@
+/** Past analyses, most recent first, with their status; each opens on the analysis page. */
+
+import Link from "next/link";
+import { useCallback, useEffect, useState } from "react";
+
+import { AppPage } from "@/components/Layout";
+import { Button, Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
+import { errorMessage } from "@/lib/api";
+import { dateTime } from "@/lib/format";
+import type { Job } from "@/lib/types";
+import { useApi } from "@/lib/useApi";
+import { nodeOf } from "@/lib/workflow";
+
+const PAGE = 20;
+
+function PastAnalyses() {
+  const api = useApi();
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const [more, setMore] = useState(true);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const fetchPage = useCallback(
+    (offset: number) =>
+      api
+        .jobs(PAGE, offset)
+        .then(
+          (page) => {
+            setJobs((earlier) => (offset ? [...earlier, ...page] : page));
+            setMore(page.length === PAGE);
+            setError(null);
+          },
+          (failure: unknown) => setError(errorMessage(failure)),
+        )
+        .finally(() => setLoading(false)),
+    [api],
+  );
+
+  useEffect(() => {
+    void fetchPage(0);
+  }, [fetchPage]);
+
+  function showMore() {
+    setLoading(true);
+    void fetchPage(jobs.length);
+  }
+
+  return (
+    <Card title="Past analyses">
+        {!loading && !error && !jobs.length && (
+          <Empty>
+            No analyses yet. <Link href="/analysis/" className="text-sky-800 underline">Run your first analysis</Link>.
+          </Empty>
+        )}
+        {jobs.length > 0 && (
+          <ul className="divide-y divide-slate-200">
+            {jobs.map((job) => (
+              <li key={job.id} className="flex flex-wrap items-center gap-3 py-3">
+                <StatusBadge status={job.status} />
+                <Link href={{ pathname: "/analysis/", query: { job: job.id } }} className="font-medium text-sky-800 underline">
+                  {dateTime(job.created_at)}
+                </Link>
+                <span className="min-w-0 flex-1 truncate text-sm text-slate-600">
+                  {job.status === "failed"
+                    ? `Failed${job.failed_step ? ` at ${nodeOf(job.failed_step).label}` : ""}: ${job.error_message ?? "no error recorded"}`
+                    : job.summary_payload?.text ?? (job.status === "completed" ? "Completed" : "In progress")}
+                </span>
+              </li>
+            ))}
+          </ul>
+        )}
+        {loading && <Loading what="your analyses" />}
+        {error && <ErrorNotice message={error} onRetry={showMore} />}
+        {more && !loading && jobs.length > 0 && (
+          <Button tone="secondary" className="mt-3" onClick={showMore}>
+            Show older analyses
+          </Button>
+        )}
+      </Card>
+  );
+}
+
+export default function HistoryPage() {
+  return (
+    <AppPage title="History">
+      <PastAnalyses />
+    </AppPage>
+  );
+}

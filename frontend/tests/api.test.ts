@@ -1,0 +1,68 @@
+import { ApiError, createApi, devToken, errorMessage } from "@/lib/api";
+
+import { fakeFetch } from "./fixtures";
+
+describe("api client", () => {
+  it("sends the token on every call and returns the typed answer", async () => {
+    const { fetcher, calls } = fakeFetch(() => ({ body: [{ id: "a1", account_name: "401k" }] }));
+    const api = createApi(async () => "token-123", "http://127.0.0.1:8000", fetcher);
+
+    const accounts = await api.accounts();
+
+    expect(accounts[0]?.account_name).toBe("401k");
+    expect(calls[0]?.url).toBe("http://127.0.0.1:8000/api/accounts");
+    expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer token-123");
+  });
+
+  it("accepts a list inside a page object", async () => {
+    const { fetcher } = fakeFetch(() => ({ body: { items: [{ id: "j1" }], limit: 20, offset: 0 } }));
+    const jobs = await createApi(async () => "t", "", fetcher).jobs();
+    expect(jobs.map((j) => j.id)).toEqual(["j1"]);
+  });
+
+  it("surfaces the API's error message, code and the field it names", async () => {
+    const { fetcher } = fakeFetch(() => ({
+      status: 422,
+      body: {
+        error: {
+          code: "invalid_input",
+          message: "quantity must be greater than 0",
+          details: [{ field: "quantity", message: "must be greater than 0" }],
+        },
+      },
+    }));
+    const api = createApi(async () => "t", "", fetcher);
+
+    const failure = await api.createPosition({ account_id: "a1", symbol: "VTI", quantity: 0 }).catch((e: unknown) => e);
+
+    expect(failure).toBeInstanceOf(ApiError);
+    expect(failure).toMatchObject({ status: 422, code: "invalid_input", message: "quantity must be greater than 0" });
+    expect(errorMessage(failure)).toBe("quantity must be greater than 0");
+  });
+
+  it("names a field the message leaves out", () => {
+    const failure = new ApiError(422, "invalid_input", "Percentages must sum to 100", [{ field: "region_targets" }]);
+    expect(errorMessage(failure)).toBe("Percentages must sum to 100 (region_targets)");
+  });
+
+  it("says what to do when the answer is not the API's JSON", async () => {
+    const fetcher = (async () => new Response("<html>Bad gateway</html>", { status: 502 })) as typeof fetch;
+    const failure = await createApi(async () => "t", "", fetcher).user().catch((e: unknown) => e);
+    expect(errorMessage(failure)).toBe("The server had a problem: try again in a moment. (HTTP 502)");
+  });
+
+  it("says what to do when the API cannot be reached", async () => {
+    const fetcher = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as typeof fetch;
+    const failure = await createApi(async () => "t", "", fetcher).user().catch((e: unknown) => e);
+    expect(errorMessage(failure)).toMatch(/^Could not reach the Alex API/);
+  });
+
+  it("gets a local token from the dev issuer", async () => {
+    const { fetcher, calls } = fakeFetch(() => ({ body: { token: "dev-token" } }));
+    expect(await devToken("test_user_001", "Demo", "", fetcher)).toBe("dev-token");
+    expect(calls[0]?.url).toBe("/dev/token");
+    expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ user_id: "test_user_001", name: "Demo" });
+  });
+});
