@@ -92,6 +92,7 @@ def _sources_digest() -> str:
 
 def _synthesize() -> dict[str, Any]:
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
     # The CDK takes seconds to import: only a synth pays for it.
     import aws_cdk as cdk
 

@@ -32,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # or the CDK, whose runtime warns at length about Node 20.
     os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
     os.environ.setdefault("JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION", "1")
+    os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,80 @@
+"""A person's first visit, in a real browser against the local stack: sign in, build a portfolio
+(one symbol Alex does not know), run an analysis, see it fail at the charts (the injected fault),
+retry it from the failed step, and read the results."""
+
+import re
+from uuid import uuid4
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+
+# An analysis with the offline model takes seconds; the first one also imports the agents.
+ANALYSIS_MS = 180_000
+
+
+def sign_in(page: Page, app_url: str, user_id: str) -> None:
+    page.goto(f"{app_url}/sign-in/")
+    page.get_by_label("User id").fill(user_id)
+    page.get_by_label("Name").fill("Browser Tester")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
+@pytest.mark.timeout(900)
+def test_a_new_user_builds_a_portfolio_and_analyses_it_retrying_a_failed_step(
+    page: Page, app_url: str
+) -> None:
+    sign_in(page, app_url, f"browser-{uuid4().hex[:8]}")
+    expect(page.get_by_text("No accounts yet")).to_be_visible()
+
+    page.get_by_role("link", name="Accounts").first.click()
+    page.get_by_role("button", name="New account").click()
+    form = page.get_by_role("form", name="Create account")
+    form.get_by_label("Account name").fill("Taxable brokerage")
+    form.get_by_role("button", name="Create account").click()
+    page.get_by_role("link", name="Taxable brokerage").click()
+    expect(page).to_have_url(re.compile(r"/account/\?id="))
+
+    adding = page.get_by_role("form", name="Add position")
+    for symbol, shares in (("VTI", "40"), ("BND", "25"), ("ZZQX", "10")):
+        adding.get_by_role("combobox", name="Symbol").fill(symbol)
+        adding.get_by_label("Quantity (shares)").fill(shares)
+        adding.get_by_role("button", name="Add position").click()
+        expect(page.get_by_label(f"Shares of {symbol}")).to_have_value(shares)
+
+    page.get_by_role("link", name="Analysis").first.click()
+    page.get_by_role("button", name="Start analysis").click()
+    expect(page).to_have_url(re.compile(r"/analysis/\?job="))
+    progress = page.get_by_role("group", name="Analysis progress")
+    expect(progress).to_be_visible()
+
+    # The first charts call crashes (ALEX_FAULTS): the job fails there, the rest succeeded.
+    failure = page.get_by_role("alert").filter(has_text="The analysis failed")
+    expect(failure).to_contain_text("The analysis failed at", timeout=ANALYSIS_MS)
+    expect(failure).to_contain_text("Build charts")
+    expect(progress.get_by_label(re.compile(r"^Report .*: succeeded"))).to_be_visible()
+    screenshot(page, "analysis-failed-at-charts")
+    page.get_by_role("button", name="Retry from failed step").click()
+
+    # At least four charts, each a figure named by its title.
+    expect(page.get_by_role("figure").nth(3)).to_be_visible(timeout=ANALYSIS_MS)
+    expect(failure).to_have_count(0)
+    for node in progress.get_by_role("listitem").all():
+        expect(node).to_have_attribute("aria-label", re.compile(r": succeeded"))
+    expect(page.get_by_role("heading", name=re.compile("Executive summary", re.I))).to_be_visible()
+    expect(page.get_by_role("img", name=re.compile("Projected balance"))).to_be_visible()
+    expect(page.get_by_text(re.compile("without a language model", re.I)).first).to_be_visible()
+    screenshot(page, "analysis-results")
+
+    page.get_by_role("link", name="History").first.click()
+    expect(page.get_by_text("completed").first).to_be_visible()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])
+def test_the_demo_users_dashboard_fits_a_phone(page: Page, app_url: str) -> None:
+    sign_in(page, app_url, "test_user_001")
+    expect(page.get_by_role("list", name="Allocation by asset class")).to_be_visible()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow} px wider than the phone"
