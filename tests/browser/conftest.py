@@ -38,7 +38,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's sync API runs an event loop while it is open, which would break
+# the tests after these that run their own (asyncio.run); and the stack stops with them.
+@pytest.fixture(scope="module")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`./alex dev` on a database of its own; the URL it serves the SPA and the API on."""
     from tests.conftest import scratch_directory
@@ -81,7 +83,7 @@ def _wait_for_url(dev: subprocess.Popen[bytes], path: Path) -> str:
     raise AssertionError(f"alex dev did not start in {START_SECONDS} s:\n{path.read_text()}")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     chromium = os.environ.get("ALEX_CHROMIUM") or shutil.which("chromium")
     if chromium is None:
