@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from functions.api.app import create_app
@@ -21,6 +22,8 @@ def serve_api(settings: Settings, port: int, spa: Path | None) -> Iterator[str]:
     """Serve the API (and the SPA's build, if given) on 127.0.0.1:`port` until the block ends;
     its URL."""
     app = create_app(settings)
+    # Compressed as CloudFront serves it in AWS.
+    app.add_middleware(GZipMiddleware)
     if spa is not None:
         # After the API's routes, so /api/... and /health stay the API's.
         app.mount("/", StaticFiles(directory=spa, html=True), name="spa")
