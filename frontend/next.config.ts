@@ -15,6 +15,8 @@ const config: NextConfig = {
   images: { unoptimized: true },
   reactStrictMode: true,
   poweredByHeader: false,
+  // The repository root has a lockfile of its own: this directory is the app's root.
+  outputFileTracingRoot: path.resolve(__dirname),
   webpack(webpackConfig: { resolve: { alias: Record<string, string> } }) {
     if (withoutClerk) {
       webpackConfig.resolve.alias["@clerk/nextjs"] = path.resolve(__dirname, "lib/clerkAbsent.ts");
