@@ -12,7 +12,8 @@ from shared.settings import PROJECT_ROOT
 FRONTEND = PROJECT_ROOT / "frontend"
 BUILD = FRONTEND / "out"
 STAMP = BUILD / ".alex-sources"
-# What the build does not read.
+# What the build does not read (installed packages, earlier builds): neither the local build's
+# stamp nor the CDK asset of the SPA changes with them.
 NOT_SOURCES = {"node_modules", ".next", "out", "coverage", "test-results", "next-env.d.ts"}
 
 log = logging.getLogger(__name__)

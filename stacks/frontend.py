@@ -8,7 +8,6 @@ switch off, so synthesis there needs neither Node packages nor a build.
 import os
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any, cast
 
 import jsii
@@ -28,11 +27,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
+from local.spa import FRONTEND, NOT_SOURCES
 from stacks import nag
 
-FRONTEND = Path(__file__).resolve().parent.parent / "frontend"
-# What the build does not read: installed packages and earlier builds.
-NOT_SOURCES = ["node_modules", ".next", "out", "coverage", "test-results"]
 # Static export with trailing slashes: `/dashboard/` and `/dashboard` are `dashboard/index.html`.
 INDEX_PAGES = """
 function handler(event) {
@@ -158,7 +155,7 @@ class FrontendStack(Stack):
             sources=[
                 s3deploy.Source.asset(
                     str(FRONTEND),
-                    exclude=NOT_SOURCES,
+                    exclude=sorted(NOT_SOURCES),
                     bundling=BundlingOptions(
                         # Required by the API, never used: the local build always succeeds.
                         image=DockerImage.from_registry("local-bundling-only"),
