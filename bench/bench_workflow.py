@@ -27,7 +27,7 @@ from local.engine import Engine, Store
 from local.invoker import LocalLambda, local_definition
 from local.postgres import start
 from local.workflow import analysis_template
-from shared import models
+from runtime import model_factory as models
 from shared.db import Accounts, Instruments, Jobs, Positions, Users
 from shared.db.migrate import migrate
 from shared.db.psycopg_driver import PsycopgDriver

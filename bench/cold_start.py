@@ -43,7 +43,7 @@ def main(runs: int) -> None:
         timings = [cold_import(f"import functions.{name}.handler") for _ in range(runs)]
         print(f"functions.{name}.handler  {(statistics.median(timings) - baseline) * 1000:6.0f} ms")
     litellm = [
-        cold_import("from shared.models import hosted_model; hosted_model('bedrock/x')")
+        cold_import("from runtime.model_factory import hosted_model; hosted_model('bedrock/x')")
         for _ in range(runs)
     ]
     print(f"LiteLLM model (hosted runs) {(statistics.median(litellm) - baseline) * 1000:6.0f} ms")

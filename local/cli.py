@@ -21,16 +21,13 @@ from local import postgres
 from local.engine.store import drop as drop_executions
 from local.spa import FRONTEND, SpaBuildFailed, install, npm, spa_build
 from local.workflow import LocalWorkflow, local_workflow, registered, running_workflow
-from shared.db import Database, Jobs, connect
+from runtime.aws import stepfunctions_client
+from runtime.database import connect
+from runtime.executions import WorkflowUnavailable, redrive_job, start_analysis
+from shared.db import Database, Jobs
 from shared.db.migrate import migrate
 from shared.db.seed import TEST_USER_ID, reset, seed_instruments, seed_test_data
 from shared.errors import AlexError, Conflict, NotFound
-from shared.executions import (
-    WorkflowUnavailable,
-    redrive_job,
-    start_analysis,
-    stepfunctions_client,
-)
 from shared.schemas import Job, JobCreate
 from shared.settings import PROJECT_ROOT, get_settings
 from state_machines.names import STEP_OF_STATE

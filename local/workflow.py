@@ -26,9 +26,9 @@ from local.engine import Engine, Store
 from local.engine.store import process_alive
 from local.faults import with_faults
 from local.invoker import LocalLambda, local_definition
+from runtime.aws import stepfunctions_client
 from shared.db import Database
 from shared.db.psycopg_driver import PsycopgDriver
-from shared.executions import stepfunctions_client
 from shared.settings import PROJECT_ROOT, get_settings
 
 ANALYSIS_STACK = "AlexAnalysis"

@@ -18,7 +18,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 ROOT = Path(__file__).resolve().parent.parent
-CODE_PACKAGES = ("shared", "functions", "state_machines")
+CODE_PACKAGES = ("shared", "runtime", "functions", "state_machines")
 # boto3 is in the Lambda runtime; psycopg and pgserver are for local runs only.
 LAYER_PACKAGES = (
     "aws-lambda-powertools",

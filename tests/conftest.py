@@ -19,8 +19,8 @@ import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
 
+from runtime.data_api import DataApiDriver
 from shared.db import Database
-from shared.db.data_api import DataApiDriver
 from shared.db.migrate import migrate
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.settings import get_settings

@@ -8,10 +8,10 @@ from click.testing import CliRunner
 
 from local.cli import main
 from local.workflow import local_workflow
+from runtime.executions import start_analysis
 from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
-from shared.executions import start_analysis
 from shared.schemas import JobCreate
 from shared.settings import get_settings
 from tests.functions.conftest import seeded

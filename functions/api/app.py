@@ -13,8 +13,9 @@ from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
 from functions.api.deps import Workflow
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
-from shared.db import Database, connect
-from shared.executions import stepfunctions_client
+from runtime.aws import stepfunctions_client
+from runtime.database import connect
+from shared.db import Database
 from shared.settings import Settings
 
 if TYPE_CHECKING:

@@ -10,8 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from functions.api.auth import Caller, TokenVerifier
 from functions.api.errors import NotAuthenticated, NotConfigured
+from runtime.aws import aws_client
+from runtime.executions import WorkflowUnavailable
 from shared.db import Database, Users
-from shared.executions import WorkflowUnavailable
 from shared.schemas import User, UserCreate
 from shared.settings import Settings
 
@@ -100,9 +101,7 @@ def webhook_secret(request: Request) -> bytes:
     config: Settings = request.app.state.settings
     secret = config.clerk_webhook_secret
     if secret is None and config.clerk_webhook_secret_arn:
-        import boto3
-
-        client = boto3.client("secretsmanager", region_name=config.aws_region)
+        client = aws_client("secretsmanager", config)
         secret = client.get_secret_value(SecretId=config.clerk_webhook_secret_arn)["SecretString"]
     if not secret:
         raise NotConfigured(

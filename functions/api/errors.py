@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
 
+from runtime.executions import WorkflowUnavailable
 from shared.errors import (
     AlexError,
     Conflict,
@@ -19,7 +20,6 @@ from shared.errors import (
     InvalidInput,
     NotFound,
 )
-from shared.executions import WorkflowUnavailable
 
 log = logging.getLogger("alex.api")
 

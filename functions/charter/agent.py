@@ -22,10 +22,10 @@ from functions.charter.templates import (
     MIN_CHARTS,
     offline_description,
 )
-from shared.agent_runtime import tool
+from runtime.agents import tool
+from runtime.model_factory import OfflineModel
 from shared.analytics import Chart, ChartKey
 from shared.analytics.charts import ChartType
-from shared.models import OfflineModel
 
 SUMMARY_ROWS = 3
 

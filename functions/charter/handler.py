@@ -7,14 +7,14 @@ from agents import Model
 
 from functions.charter.agent import CharterContext, charter, chosen_charts, offline_model
 from functions.charter.templates import charts_prompt
-from shared.agent_runtime import run_agent, store_result
+from runtime.agents import run_agent, store_result
+from runtime.handlers import database, step_handler
+from runtime.model_factory import agent_model
+from runtime.steps import run_step
 from shared.analytics import standard_charts
 from shared.db import Database, Jobs
-from shared.handlers import database, step_handler
-from shared.models import agent_model
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
-from shared.steps import run_step
 
 NOTHING_TO_CHART = (
     "No charts yet: the portfolio has no value. Add accounts with cash or positions, then run"

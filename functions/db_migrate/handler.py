@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from shared.db import connect
+from runtime.database import connect
 from shared.db.migrate import migrate
 from shared.db.seed import seed_instruments
 

@@ -6,11 +6,11 @@ The summary is assembled by code from what the steps stored; no model writes it.
 import asyncio
 from typing import Any
 
+from runtime.handlers import database, step_handler
+from runtime.steps import run_step
 from shared.db import Database, Jobs
-from shared.handlers import database, step_handler
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
-from shared.steps import run_step
 
 
 def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, Any]:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Literal
 
-import boto3
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field, Json, ValidationError
 
+from runtime.aws import stepfunctions_client
+from runtime.handlers import database
 from shared.db import Database, Jobs
 from shared.errors import InvalidInput, NotFound
-from shared.handlers import database
 from shared.schemas import Job, StepInput, StepName
 from state_machines.names import STEP_OF_STATE
 
@@ -264,10 +264,10 @@ def _shorten(cause: str | None) -> str | None:
 
 
 @cache
-def stepfunctions_client() -> Any:
+def stepfunctions() -> Any:
     """The Step Functions client, made once per container (honours the local engine's
     AWS_ENDPOINT_URL_STEPFUNCTIONS)."""
-    return boto3.client("stepfunctions")
+    return stepfunctions_client()
 
 
 @metrics.log_metrics
@@ -281,7 +281,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         redrive_count=change.detail.redrive_count,
     ):
         try:
-            outcome = record_status_change(database(), stepfunctions_client(), change)
+            outcome = record_status_change(database(), stepfunctions(), change)
         except Exception:
             logger.exception("could not record the execution's status change")
             raise

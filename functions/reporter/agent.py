@@ -25,7 +25,8 @@ from agents import Agent, RunContextWrapper
 from pydantic import BaseModel
 
 from functions.reporter.templates import INSTRUCTIONS, SECTIONS, offline_report
-from shared.agent_runtime import tool
+from runtime.agents import tool
+from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
 from shared.analytics import (
     Breakdown,
     PortfolioBreakdowns,
@@ -38,7 +39,6 @@ from shared.analytics import (
     risk_indicators,
 )
 from shared.analytics.taxonomy import display_name
-from shared.models import OFFLINE_NOTICE, OfflineModel
 from shared.portfolio import Portfolio
 
 MIN_SECTION_WORDS = 8

@@ -7,13 +7,13 @@ from agents import Model
 
 from functions.reporter.agent import ReportContext, offline_model, reporter, validate_report
 from functions.reporter.templates import report_prompt
-from shared.agent_runtime import run_agent, store_result
+from runtime.agents import run_agent, store_result
+from runtime.handlers import database, step_handler
+from runtime.model_factory import agent_model
+from runtime.steps import run_step
 from shared.db import Database
-from shared.handlers import database, step_handler
-from shared.models import agent_model
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
-from shared.steps import run_step
 
 
 async def write_report(db: Database, request: StepInput, model: Model) -> dict[str, Any]:

@@ -17,10 +17,10 @@ from agents import Agent, RunContextWrapper
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from functions.retirement.templates import INSTRUCTIONS
-from shared.agent_runtime import BadToolArguments, tool
+from runtime.agents import BadToolArguments, tool
+from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
 from shared.analytics.montecarlo import PERCENTILES, SUSTAINABLE_SUCCESS
-from shared.models import OFFLINE_NOTICE, OfflineModel
 
 YEARS_INTO_RETIREMENT_SHOWN = 10
 MAX_YEARS_EARLIER, MAX_YEARS_LATER = 10, 15

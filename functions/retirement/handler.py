@@ -12,14 +12,14 @@ from functions.retirement.agent import (
     retirement_planner,
 )
 from functions.retirement.templates import projection_prompt
-from shared.agent_runtime import AgentOutcome, run_agent, store_result
+from runtime.agents import AgentOutcome, run_agent, store_result
+from runtime.handlers import database, step_handler
+from runtime.model_factory import agent_model
+from runtime.steps import run_step
 from shared.analytics import retirement_inputs
 from shared.db import Database
-from shared.handlers import database, step_handler
-from shared.models import agent_model
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
-from shared.steps import run_step
 
 
 async def project(db: Database, request: StepInput, model: Model) -> dict[str, Any]:

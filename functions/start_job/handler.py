@@ -6,8 +6,8 @@ redrive): ids only, never payloads.
 
 from typing import Any
 
+from runtime.handlers import database, step_handler
 from shared.db import Database, Instruments, Jobs, Positions
-from shared.handlers import database, step_handler
 from shared.schemas import StepInput
 
 

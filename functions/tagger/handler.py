@@ -7,12 +7,12 @@ from agents import Model
 
 from functions.tagger.agent import normalise, tagger
 from functions.tagger.templates import classify_prompt
-from shared.agent_runtime import run_agent
+from runtime.agents import run_agent
+from runtime.handlers import database, step_handler
+from runtime.model_factory import OFFLINE, hosted_model, model_name
+from runtime.tracing import job_trace
 from shared.db import Database, Instruments, Jobs
-from shared.handlers import database, step_handler
-from shared.models import OFFLINE, hosted_model, model_name
 from shared.schemas import TagInput
-from shared.tracing import job_trace
 
 
 async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from shared.db import connect
-from shared.db.data_api import DataApiDriver
+from runtime.data_api import DataApiDriver
+from runtime.database import connect
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import DatabaseError
 from shared.settings import Settings

@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from shared.db.data_api import DataApiDriver
+from runtime.data_api import DataApiDriver
 from shared.errors import ConstraintViolation, DatabaseError, DatabaseResuming
 from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN
 

@@ -5,8 +5,8 @@ from typing import Any
 
 import pytest
 
+from runtime.data_api import DataApiDriver
 from shared.db import Accounts, Instruments, Positions, Users
-from shared.db.data_api import DataApiDriver
 from shared.db.migrate import Migration, available, migrate
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import SEED_INSTRUMENTS, TEST_USER_ID, reset, seed_instruments, seed_test_data

@@ -1,4 +1,4 @@
-"""Starting and redriving a job's execution (`shared.executions`, the API's and the CLI's one
+"""Starting and redriving a job's execution (`runtime.executions`, the API's and the CLI's one
 code path) through boto3 against the local endpoint: what a job looks like when Step Functions
 refuses or cannot be reached."""
 
@@ -9,11 +9,12 @@ import pytest
 
 from local.endpoint import serve
 from local.engine import Engine
+from runtime.aws import stepfunctions_client
+from runtime.executions import WorkflowUnavailable, redrive_job, start_analysis
 from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.errors import Conflict
-from shared.executions import WorkflowUnavailable, redrive_job, start_analysis, stepfunctions_client
 from shared.schemas import JobCreate
 from shared.settings import get_settings
 from tests.engine import fakes

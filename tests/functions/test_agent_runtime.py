@@ -4,7 +4,7 @@ import pytest
 from agents import Agent, RunContextWrapper
 from agents.testing import ScriptedModel, assistant_message, function_call
 
-from shared.agent_runtime import BadToolArguments, run_agent, tool
+from runtime.agents import BadToolArguments, run_agent, tool
 
 pytestmark = pytest.mark.anyio
 

@@ -13,12 +13,12 @@ from pydantic import ValidationError
 from functions.charter.agent import chosen_charts, offline_model
 from functions.charter.handler import NOTHING_TO_CHART, build_charts, handler
 from functions.charter.templates import MAX_DESCRIPTION, OFFLINE_LABEL, offline_description
+from runtime.model_factory import OFFLINE_NOTICE, hosted_model
 from shared.analytics import Chart, ChartKey, standard_charts
 from shared.db import Jobs, Users
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.models import OFFLINE_NOTICE, hosted_model
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, JobCreate, StepInput, UserCreate
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call

@@ -573,7 +573,7 @@ def test_lambda_entry_records_a_failure_from_eventbridge(
     stepfunctions: tuple[Any, Stubber],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(job_events, "stepfunctions_client", lambda: stepfunctions[0])
+    monkeypatch.setattr(job_events, "stepfunctions", lambda: stepfunctions[0])
     serve(stepfunctions[1], job, failed_in_charts())
     event = status_change(job, "FAILED", error="InvalidModelOutput")
 

@@ -18,7 +18,8 @@ from functions.reporter.agent import (
 )
 from functions.reporter.handler import handler, write_report
 from functions.reporter.templates import DISCLAIMER, SECTIONS, money, percent
-from shared.agent_runtime import run_agent
+from runtime.agents import run_agent
+from runtime.model_factory import OFFLINE_NOTICE, hosted_model
 from shared.analytics import (
     all_breakdowns,
     plan_rebalance,
@@ -28,7 +29,6 @@ from shared.analytics import (
 from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.models import OFFLINE_NOTICE, hosted_model
 from shared.portfolio import Portfolio, load_portfolio
 from shared.schemas import Job, StepInput, User
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call

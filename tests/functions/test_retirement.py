@@ -17,12 +17,12 @@ from functions.retirement.agent import (
     offline_model,
 )
 from functions.retirement.handler import handler, project
+from runtime.model_factory import OFFLINE_NOTICE, hosted_model
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
 from shared.analytics import retirement_inputs as plan_inputs
 from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.models import OFFLINE_NOTICE, hosted_model
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call

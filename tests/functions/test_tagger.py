@@ -8,10 +8,10 @@ import pytest
 from agents.testing import ModelStep, ScriptedModel, assistant_message
 
 from functions.tagger.handler import handler, tag
+from runtime.model_factory import hosted_model
 from shared.db import Instruments, Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.models import hosted_model
 from shared.schemas import Job
 from tests.functions.conftest import tag_input
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder

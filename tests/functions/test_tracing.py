@@ -13,7 +13,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from functions.reporter.agent import offline_model
 from functions.reporter.handler import write_report
 from functions.tagger.handler import tag
-from shared import tracing
+from runtime import tracing
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.schemas import Job, StepInput
 from tests.functions.conftest import tag_input

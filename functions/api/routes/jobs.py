@@ -7,9 +7,9 @@ from fastapi import APIRouter, Query, Response, status
 
 from functions.api.deps import CallerDep, DatabaseDep, UserDep, WorkflowDep
 from functions.api.models import AnalysisStarted, JobPage, JobSummary
+from runtime.executions import redrive_job, start_analysis
 from shared.db import Jobs
 from shared.errors import Conflict
-from shared.executions import redrive_job, start_analysis
 from shared.schemas import Job, JobCreate
 
 router = APIRouter(prefix="/api", tags=["analysis"])

@@ -7,7 +7,8 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from shared.db import Database, connect
+from runtime.database import connect
+from shared.db import Database
 from shared.schemas import StepInput
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]

@@ -16,11 +16,11 @@ from agents import Agent, FunctionTool, Model, RunConfig, RunContextWrapper, Run
 from agents.exceptions import ModelBehaviorError, UserError
 from pydantic import ValidationError
 
+from runtime.model_factory import OFFLINE, OFFLINE_NOTICE, OfflineModel
+from runtime.tracing import configure_tracing
 from shared.db import Database, Jobs
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.models import OFFLINE, OFFLINE_NOTICE, OfflineModel
 from shared.schemas import PayloadKind, StepInput
-from shared.tracing import configure_tracing
 
 log = logging.getLogger(__name__)
 

@@ -8,28 +8,12 @@ from uuid import UUID
 from shared.db import Database, Jobs
 from shared.errors import AlexError, Conflict
 from shared.schemas import Job, JobCreate, StepInput
-from shared.settings import Settings, get_settings
 
 
 class WorkflowUnavailable(AlexError):
     """Step Functions could not be reached or refused the request."""
 
     code = "workflow_unavailable"
-
-
-def stepfunctions_client(settings: Settings | None = None) -> Any:
-    """boto3's Step Functions client: AWS's endpoint, or the local engine's when one is set."""
-    import boto3
-
-    settings = settings or get_settings()
-    local = settings.stepfunctions_endpoint_url is not None and settings.environment == "local"
-    return boto3.client(
-        "stepfunctions",
-        endpoint_url=settings.stepfunctions_endpoint_url,
-        region_name=settings.aws_region or "us-east-1",
-        # The local endpoint checks no signature, but boto3 signs every request.
-        **({"aws_access_key_id": "local", "aws_secret_access_key": "local"} if local else {}),
-    )
 
 
 def start_analysis(

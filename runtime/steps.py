@@ -3,9 +3,9 @@
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from runtime.tracing import job_trace
 from shared.db import Database, Jobs
 from shared.schemas import StepInput, StepName
-from shared.tracing import job_trace
 
 
 async def run_step(
