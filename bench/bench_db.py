@@ -1,7 +1,7 @@
 """Latency of the repository calls the API and the workflow make, on the embedded PostgreSQL.
 
-Run on demand: `.venv/bin/python bench/bench_db.py [iterations]`. Target (SPEC.md): database
-queries under 100 ms; locally they should be a small fraction of that.
+Run on demand: `.venv/bin/python bench/bench_db.py [iterations]`. Target (docs/architecture.md,
+Targets): database queries under 100 ms; locally they should be a small fraction of that.
 """
 
 import statistics

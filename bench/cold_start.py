@@ -1,7 +1,7 @@
 """Cold import time of each Lambda handler: a fresh interpreter importing the handler module.
 
 Run on demand: `.venv/bin/python bench/cold_start.py [runs]`. A Lambda cold start adds this to
-the runtime's own start; target (SPEC.md): cold start under 2 s.
+the runtime's own start; target (docs/architecture.md, Targets): cold start under 2 s.
 """
 
 import os

@@ -1,6 +1,7 @@
 """The analysis page's load in Chromium under DevTools' "Fast 4G" profile, against a running
 `./alex dev`: until the page has loaded, until the progress graph shows, until every result
-(report, charts, retirement chart) is drawn. Target (SPEC.md): first load under 2 s.
+(report, charts, retirement chart) is drawn. Target (docs/architecture.md, Targets): first load
+under 2 s.
 
 Run on demand, with `./alex dev` running: `.venv/bin/python bench/spa_load.py [app url] [runs]`.
 It signs in as the demo user and opens their latest completed analysis (run one first with

@@ -8,7 +8,7 @@ from constructs import IConstruct
 LAMBDA_LOGS = (
     "AWSLambdaBasicExecutionRole is the minimal managed policy for a function writing its own logs"
 )
-RUNTIME = "Lambdas run python3.12 by design (DESIGN.md: the dependency layer is built for it)"
+RUNTIME = "Lambdas run python3.12 by design: stacks/packaging.py builds the dependency layer for it"
 XRAY = "X-Ray's PutTraceSegments and PutTelemetryRecords cannot be scoped to a resource"
 
 
