@@ -30,7 +30,7 @@ from shared.db.seed import TEST_USER_ID, reset, seed_instruments, seed_test_data
 from shared.errors import AlexError, Conflict, NotFound
 from shared.schemas import Job, JobCreate
 from shared.settings import PROJECT_ROOT, get_settings
-from state_machines.names import STEP_OF_STATE
+from state_machines.steps import STEP_OF_KEY
 
 log = logging.getLogger("alex")
 
@@ -470,7 +470,7 @@ def _history_length(client: Any, arn: str | None) -> int:
 
 def _state_of(step: str | None) -> str:
     """The state a step of the job is named by in the workflow."""
-    return next((f'"{s}"' for s, name in STEP_OF_STATE.items() if name == step), str(step))
+    return f'"{STEP_OF_KEY[step].state}"' if step in STEP_OF_KEY else str(step)
 
 
 @main.group()

@@ -20,7 +20,8 @@ from runtime.model_factory import OFFLINE, OFFLINE_NOTICE, OfflineModel
 from runtime.tracing import configure_tracing
 from shared.db import Database, Jobs
 from shared.errors import InvalidModelOutput, ModelThrottled
-from shared.schemas import PayloadKind, StepInput
+from shared.schemas import StepInput
+from state_machines.steps import Step
 
 log = logging.getLogger(__name__)
 
@@ -139,8 +140,7 @@ def estimated_cost(model: Model, input_tokens: int, output_tokens: int) -> Decim
 def store_result(
     db: Database,
     request: StepInput,
-    kind: PayloadKind,
-    agent: str,
+    step: Step,
     outcome: AgentOutcome[Any],
     payload: dict[str, Any],
 ) -> None:
@@ -149,11 +149,11 @@ def store_result(
     if outcome.generated_by == OFFLINE:
         labelled["notice"] = OFFLINE_NOTICE
     jobs = Jobs(db)
-    jobs.store_payload(request.user_id, request.job_id, kind, labelled)
+    jobs.store_payload(request.user_id, request.job_id, step.payload_kind, labelled)
     jobs.record_usage(
         request.user_id,
         request.job_id,
-        agent,
+        step.function,
         input_tokens=outcome.input_tokens,
         output_tokens=outcome.output_tokens,
         cost_usd=outcome.cost_usd,

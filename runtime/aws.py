@@ -16,16 +16,14 @@ def aws_client(service: str, settings: Settings | None = None, **options: Any) -
 
 
 def stepfunctions_client(settings: Settings | None = None) -> Any:
-    """The Step Functions client: AWS's endpoint, or the local engine's when one is set."""
+    """The Step Functions client: AWS's endpoint, or the one AWS_ENDPOINT_URL_STEPFUNCTIONS names
+    (the local engine's, which checks no signature: locally boto3 signs with stand-in keys)."""
     settings = settings or get_settings()
-    if settings.stepfunctions_endpoint_url is None or settings.environment != "local":
-        return aws_client("stepfunctions", settings)
-    # The local endpoint checks no signature, but boto3 signs every request, with a region.
-    return aws_client(
-        "stepfunctions",
-        settings,
-        endpoint_url=settings.stepfunctions_endpoint_url,
-        region_name=settings.aws_region or "us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+    options: dict[str, Any] = {"endpoint_url": settings.stepfunctions_endpoint_url}
+    if settings.stepfunctions_endpoint_url is not None and settings.environment == "local":
+        options.update(
+            region_name=settings.aws_region or "us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+    return aws_client("stepfunctions", settings, **options)

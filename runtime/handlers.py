@@ -10,6 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from runtime.database import connect
 from shared.db import Database
 from shared.schemas import StepInput
+from state_machines.steps import Step
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -20,14 +21,14 @@ def database() -> Database:
     return connect()
 
 
-def step_handler(service: str) -> Callable[[Callable[[dict[str, Any]], dict[str, Any]]], Handler]:
+def step_handler(step: Step) -> Callable[[Callable[[dict[str, Any]], dict[str, Any]]], Handler]:
     """Wrap a step's work as a Lambda handler that logs with the job and user ids and counts runs.
 
     The work raises on failure (the workflow's Retry rules choose by error type); the handler
     never turns an error into a result.
     """
-    logger = Logger(service=service)
-    metrics = Metrics(namespace="Alex", service=service)
+    logger = Logger(service=step.function)
+    metrics = Metrics(namespace="Alex", service=step.function)
 
     def wrap(work: Callable[[dict[str, Any]], dict[str, Any]]) -> Handler:
         @wraps(work)

@@ -5,13 +5,14 @@ from typing import Any
 
 from runtime.tracing import job_trace
 from shared.db import Database, Jobs
-from shared.schemas import StepInput, StepName
+from shared.schemas import StepInput
+from state_machines.steps import Step
 
 
 async def run_step(
     db: Database,
     request: StepInput,
-    step: StepName,
+    step: Step,
     work: Callable[[], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
     """Run a step's work once: a step that already succeeded (a retry, a redrive) is not redone.
@@ -20,20 +21,20 @@ async def run_step(
     The result is small (ids and counts): payloads go to the database, not through the workflow.
     """
     jobs = Jobs(db)
-    if jobs.get(request.user_id, request.job_id).steps[step].status == "succeeded":
-        return {"step": step, "outcome": "already done"}
-    jobs.mark_step(request.user_id, request.job_id, step, "running")
+    if jobs.get(request.user_id, request.job_id).steps[step.key].status == "succeeded":
+        return {"step": step.key, "outcome": "already done"}
+    jobs.mark_step(request.user_id, request.job_id, step.key, "running")
     try:
-        with job_trace(request.job_id, request.user_id, step):
+        with job_trace(request.job_id, request.user_id, step.key):
             result = await work()
     except Exception as error:
         jobs.mark_step(
             request.user_id,
             request.job_id,
-            step,
+            step.key,
             "failed",
             error=f"{type(error).__name__}: {error}",
         )
         raise
-    jobs.mark_step(request.user_id, request.job_id, step, "succeeded")
-    return {"step": step, **result}
+    jobs.mark_step(request.user_id, request.job_id, step.key, "succeeded")
+    return {"step": step.key, **result}

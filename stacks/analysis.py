@@ -14,7 +14,8 @@ from stacks import nag
 from stacks.config import DeployConfig
 from stacks.database import DatabaseStack
 from stacks.packaging import ARCHITECTURE, RUNTIME, dependency_layer, source_code
-from state_machines.analysis import AnalysisFunctions, AnalysisWorkflow
+from state_machines.analysis import AnalysisWorkflow
+from state_machines.steps import STEPS
 
 
 @dataclass(frozen=True)
@@ -25,13 +26,14 @@ class FunctionSpec:
     uses_model: bool
 
 
+# The workflow's functions take their sizes from the step table; job-events is not a step.
 FUNCTIONS = [
-    FunctionSpec("start_job", 512, Duration.seconds(60), uses_model=False),
-    FunctionSpec("tagger", 1024, Duration.minutes(3), uses_model=True),
-    FunctionSpec("reporter", 1024, Duration.minutes(6), uses_model=True),
-    FunctionSpec("charter", 1024, Duration.minutes(4), uses_model=True),
-    FunctionSpec("retirement", 1536, Duration.minutes(4), uses_model=True),
-    FunctionSpec("finalize_job", 1024, Duration.seconds(60), uses_model=False),
+    *(
+        FunctionSpec(
+            step.function, step.memory_mb, Duration.seconds(step.lambda_timeout_s), step.uses_model
+        )
+        for step in STEPS
+    ),
     FunctionSpec("job_events", 512, Duration.seconds(60), uses_model=False),
 ]
 
@@ -92,9 +94,7 @@ class AnalysisStack(Stack):
         workflow = AnalysisWorkflow(
             self,
             "Workflow",
-            functions=AnalysisFunctions(
-                **{name: self.functions[name] for name in AnalysisFunctions.__dataclass_fields__}
-            ),
+            functions={step.function: self.functions[step.function] for step in STEPS},
         )
         self.state_machine = workflow.state_machine
         nag.acknowledge(
@@ -102,8 +102,8 @@ class AnalysisStack(Stack):
             "AwsSolutions-IAM5[Resource::*]",
             nag.XRAY + "; CloudWatch Logs delivery actions likewise",
         )
-        for name in AnalysisFunctions.__dataclass_fields__:
-            logical_id = self.get_logical_id(self.functions[name].node.default_child)  # type: ignore[arg-type]
+        for step in STEPS:
+            logical_id = self.get_logical_id(self.functions[step.function].node.default_child)  # type: ignore[arg-type]
             nag.acknowledge(
                 self.state_machine,
                 f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",

@@ -8,7 +8,7 @@ no catch-all Catch: a task that fails after its retries fails the execution at t
 redrive resumes exactly there (and in the map and the parallel, reruns only what failed).
 """
 
-from dataclasses import dataclass
+from collections.abc import Mapping
 
 from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
@@ -17,15 +17,14 @@ from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
 from constructs import Construct
 
-from state_machines.names import (
+from state_machines.steps import (
     ANALYZE_PORTFOLIO,
-    BUILD_CHARTS,
-    FINALIZE_JOB,
-    PROJECT_RETIREMENT,
-    START_JOB,
-    TAG_INSTRUMENT,
-    TAG_INSTRUMENTS,
-    WRITE_REPORT,
+    BRANCHES,
+    FINALIZE,
+    START,
+    STEPS,
+    TAGGING,
+    Step,
 )
 
 TAGGING_CONCURRENCY = 4
@@ -39,55 +38,40 @@ LAMBDA_SERVICE_ERRORS = [
 IDS = {"job_id": "{% $job_id %}", "user_id": "{% $user_id %}"}
 
 
-@dataclass(frozen=True)
-class AnalysisFunctions:
-    start_job: lambda_.IFunction
-    tagger: lambda_.IFunction
-    reporter: lambda_.IFunction
-    charter: lambda_.IFunction
-    retirement: lambda_.IFunction
-    finalize_job: lambda_.IFunction
-
-
 class AnalysisWorkflow(Construct):
-    def __init__(self, scope: Construct, id: str, *, functions: AnalysisFunctions) -> None:
+    def __init__(
+        self, scope: Construct, id: str, *, functions: Mapping[str, lambda_.IFunction]
+    ) -> None:
+        """`functions`: the function of every step, by its folder in `functions/`."""
         super().__init__(scope, id)
+        missing = {step.function for step in STEPS} - set(functions)
+        if missing:
+            raise ValueError(f"no function given for the steps of {sorted(missing)}")
+        self._functions = functions
 
         start = self._task(
-            START_JOB,
-            functions.start_job,
+            START,
             payload={
                 "job_id": "{% $states.input.job_id %}",
                 "user_id": "{% $states.input.user_id %}",
             },
-            timeout=Duration.seconds(60),
             assign={
                 "job_id": "{% $states.input.job_id %}",
                 "user_id": "{% $states.input.user_id %}",
             },
         )
-        tag_instrument = self._task(
-            TAG_INSTRUMENT,
-            functions.tagger,
-            payload={**IDS, "symbol": "{% $states.input %}"},
-            timeout=Duration.minutes(3),
-        )
+        tag_instrument = self._task(TAGGING, payload={**IDS, "symbol": "{% $states.input %}"})
         tag_instruments = sfn.Map.jsonata(
             self,
-            TAG_INSTRUMENTS,
+            TAGGING.state,
             items=sfn.ProvideItems.jsonata("{% $states.input.symbols %}"),
             max_concurrency=TAGGING_CONCURRENCY,
             outputs={"tagged": "{% $count($states.result) %}"},
         ).item_processor(tag_instrument)
-        analyze = (
-            sfn.Parallel.jsonata(self, ANALYZE_PORTFOLIO, outputs={"branches": 3})
-            .branch(self._task(WRITE_REPORT, functions.reporter, timeout=Duration.minutes(6)))
-            .branch(self._task(BUILD_CHARTS, functions.charter, timeout=Duration.minutes(4)))
-            .branch(
-                self._task(PROJECT_RETIREMENT, functions.retirement, timeout=Duration.minutes(4))
-            )
-        )
-        finalize = self._task(FINALIZE_JOB, functions.finalize_job, timeout=Duration.seconds(60))
+        analyze = sfn.Parallel.jsonata(self, ANALYZE_PORTFOLIO, outputs={"branches": len(BRANCHES)})
+        for branch in BRANCHES:
+            analyze.branch(self._task(branch))
+        finalize = self._task(FINALIZE)
 
         self.log_group = logs.LogGroup(self, "Logs", retention=logs.RetentionDays.ONE_MONTH)
         self.state_machine = sfn.StateMachine(
@@ -109,22 +93,20 @@ class AnalysisWorkflow(Construct):
 
     def _task(
         self,
-        name: str,
-        function: lambda_.IFunction,
+        step: Step,
         *,
-        timeout: Duration,
         payload: dict[str, str] | None = None,
         assign: dict[str, str] | None = None,
     ) -> tasks.LambdaInvoke:
         task = tasks.LambdaInvoke.jsonata(
             self,
-            name,
-            lambda_function=function,
+            step.task_state,
+            lambda_function=self._functions[step.function],
             payload=sfn.TaskInput.from_object(payload or IDS),
             outputs="{% $states.result.Payload %}",
             assign=assign,
             retry_on_service_exceptions=False,
-            task_timeout=sfn.Timeout.duration(timeout),
+            task_timeout=sfn.Timeout.duration(Duration.seconds(step.task_timeout_s)),
         )
         task.add_retry(
             errors=LAMBDA_SERVICE_ERRORS,

@@ -15,6 +15,7 @@ from shared.analytics import standard_charts
 from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
+from state_machines.steps import CHARTS
 
 NOTHING_TO_CHART = (
     "No charts yet: the portfolio has no value. Add accounts with cash or positions, then run"
@@ -33,7 +34,7 @@ async def build_charts(db: Database, request: StepInput, model: Model) -> dict[s
             jobs.store_payload(
                 request.user_id,
                 request.job_id,
-                "charts",
+                CHARTS.payload_kind,
                 {"generated_by": "none", "notice": NOTHING_TO_CHART},
             )
             return {"charts": 0, "keys": []}
@@ -47,13 +48,13 @@ async def build_charts(db: Database, request: StepInput, model: Model) -> dict[s
         charts: dict[str, Any] = {
             key: chart.model_dump(mode="json") for key, chart in outcome.value.items()
         }
-        store_result(db, request, "charts", "charter", outcome, charts)
+        store_result(db, request, CHARTS, outcome, charts)
         return {"charts": len(outcome.value), "keys": list(outcome.value)}
 
-    return await run_step(db, request, "charts", work)
+    return await run_step(db, request, CHARTS, work)
 
 
-@step_handler("charter")
+@step_handler(CHARTS)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     request = StepInput.model_validate(event)
     return asyncio.run(build_charts(database(), request, agent_model(offline=offline_model)))

@@ -11,6 +11,7 @@ from runtime.steps import run_step
 from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
+from state_machines.steps import FINALIZE
 
 
 def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, Any]:
@@ -50,10 +51,10 @@ async def finalize_job(db: Database, request: StepInput) -> dict[str, Any]:
         job = jobs.get(request.user_id, request.job_id)
         valuation = load_portfolio(db, request.user_id).valuation
         summarised = summary(job, float(valuation.total), list(valuation.unclassified))
-        jobs.store_payload(request.user_id, request.job_id, "summary", summarised)
+        jobs.store_payload(request.user_id, request.job_id, FINALIZE.payload_kind, summarised)
         return {"charts": len(summarised["charts"])}
 
-    result = await run_step(db, request, "finalize", work)
+    result = await run_step(db, request, FINALIZE, work)
     if jobs.get(request.user_id, request.job_id).status == "failed":
         # A redrive whose RUNNING event job-events has not recorded yet (EventBridge is not
         # instant): it runs, and counts, now.
@@ -62,6 +63,6 @@ async def finalize_job(db: Database, request: StepInput) -> dict[str, Any]:
     return result
 
 
-@step_handler("finalize_job")
+@step_handler(FINALIZE)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     return asyncio.run(finalize_job(database(), StepInput.model_validate(event)))

@@ -19,7 +19,7 @@ from runtime.handlers import database
 from shared.db import Database, Jobs
 from shared.errors import InvalidInput, NotFound
 from shared.schemas import Job, StepInput, StepName
-from state_machines.names import STEP_OF_STATE
+from state_machines.steps import STEP_OF_STATE
 
 ExecutionStatus = Literal[
     "RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"
@@ -95,7 +95,8 @@ class Stop:
 
     @property
     def step(self) -> StepName | None:
-        return STEP_OF_STATE.get(self.state or "")
+        step = STEP_OF_STATE.get(self.state or "")
+        return step.key if step else None
 
     @property
     def step_error(self) -> str:

@@ -14,6 +14,7 @@ from runtime.steps import run_step
 from shared.db import Database
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
+from state_machines.steps import REPORT
 
 
 async def write_report(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
@@ -32,13 +33,13 @@ async def write_report(db: Database, request: StepInput, model: Model) -> dict[s
         )
         report = outcome.value
         payload = {"markdown": report.markdown, "sections": report.sections}
-        store_result(db, request, "report", "reporter", outcome, payload)
+        store_result(db, request, REPORT, outcome, payload)
         return {"sections": len(report.sections), "characters": len(report.markdown)}
 
-    return await run_step(db, request, "report", work)
+    return await run_step(db, request, REPORT, work)
 
 
-@step_handler("reporter")
+@step_handler(REPORT)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     request = StepInput.model_validate(event)
     return asyncio.run(write_report(database(), request, agent_model(offline=offline_model)))

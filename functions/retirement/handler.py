@@ -20,6 +20,7 @@ from shared.analytics import retirement_inputs
 from shared.db import Database
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
+from state_machines.steps import RETIREMENT
 
 
 async def project(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
@@ -35,15 +36,13 @@ async def project(db: Database, request: StepInput, model: Model) -> dict[str, A
             context=context,
             validate=narrative_validator(context),
         )
-        store_result(
-            db, request, "retirement", "retirement", outcome, retirement_payload(context, outcome)
-        )
+        store_result(db, request, RETIREMENT, outcome, retirement_payload(context, outcome))
         return {
             "success_probability": context.baseline.success_probability,
             "variations": len(context.variations),
         }
 
-    return await run_step(db, request, "retirement", work)
+    return await run_step(db, request, RETIREMENT, work)
 
 
 def retirement_payload(context: RetirementContext, outcome: AgentOutcome[str]) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def retirement_payload(context: RetirementContext, outcome: AgentOutcome[str]) -
     }
 
 
-@step_handler("retirement")
+@step_handler(RETIREMENT)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     request = StepInput.model_validate(event)
     return asyncio.run(project(database(), request, agent_model(offline=offline_model)))

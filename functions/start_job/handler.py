@@ -9,34 +9,35 @@ from typing import Any
 from runtime.handlers import database, step_handler
 from shared.db import Database, Instruments, Jobs, Positions
 from shared.schemas import StepInput
+from state_machines.steps import START, TAGGING
 
 
 def start_job(db: Database, request: StepInput) -> dict[str, Any]:
     jobs = Jobs(db)
     job = jobs.set_status(request.user_id, request.job_id, "running")
-    first_run = job.steps["start"].status != "succeeded"
+    first_run = job.steps[START.key].status != "succeeded"
     if first_run:
-        jobs.mark_step(request.user_id, request.job_id, "start", "running")
+        jobs.mark_step(request.user_id, request.job_id, START.key, "running")
     try:
         held = sorted({p.symbol for p in Positions(db).for_user(request.user_id)})
         untagged = Instruments(db).untagged(held)
-        if job.steps["tagging"].status == "pending":
+        if job.steps[TAGGING.key].status == "pending":
             jobs.mark_step(
-                request.user_id, request.job_id, "tagging", "running", total=len(untagged)
+                request.user_id, request.job_id, TAGGING.key, "running", total=len(untagged)
             )
             if not untagged:
-                jobs.mark_step(request.user_id, request.job_id, "tagging", "succeeded")
+                jobs.mark_step(request.user_id, request.job_id, TAGGING.key, "succeeded")
     except Exception as error:
         jobs.mark_step(
             request.user_id,
             request.job_id,
-            "start",
+            START.key,
             "failed",
             error=f"{type(error).__name__}: {error}",
         )
         raise
     if first_run:
-        jobs.mark_step(request.user_id, request.job_id, "start", "succeeded")
+        jobs.mark_step(request.user_id, request.job_id, START.key, "succeeded")
     return {
         "job_id": str(request.job_id),
         "user_id": request.user_id,
@@ -45,6 +46,6 @@ def start_job(db: Database, request: StepInput) -> dict[str, Any]:
     }
 
 
-@step_handler("start_job")
+@step_handler(START)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     return start_job(database(), StepInput.model_validate(event))

@@ -13,6 +13,7 @@ from runtime.model_factory import OFFLINE, hosted_model, model_name
 from runtime.tracing import job_trace
 from shared.db import Database, Instruments, Jobs
 from shared.schemas import TagInput
+from state_machines.steps import TAGGING
 
 
 async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str, Any]:
@@ -21,9 +22,9 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
     The price is never touched: it comes from the instruments table, not from a model.
     """
     jobs = Jobs(db)
-    step = jobs.get(request.user_id, request.job_id).steps["tagging"]
+    step = jobs.get(request.user_id, request.job_id).steps[TAGGING.key]
     if step.status in ("pending", "failed"):
-        jobs.mark_step(request.user_id, request.job_id, "tagging", "running")
+        jobs.mark_step(request.user_id, request.job_id, TAGGING.key, "running")
     instrument = Instruments(db).ensure(request.symbol)
     if instrument.is_classified:
         outcome = "already tagged"
@@ -44,11 +45,11 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
             cost_usd=result.cost_usd,
         )
         outcome = "tagged"
-    jobs.finish_step_item(request.user_id, request.job_id, "tagging", instrument.symbol)
+    jobs.finish_step_item(request.user_id, request.job_id, TAGGING.key, instrument.symbol)
     return {"symbol": instrument.symbol, "outcome": outcome}
 
 
-@step_handler("tagger")
+@step_handler(TAGGING)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
     name = model_name()
     model = None if name == OFFLINE else hosted_model(name)

@@ -27,15 +27,14 @@ from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.errors import InvalidInput
 from shared.schemas import Job, JobCreate
-from state_machines.names import (
+from state_machines.steps import (
     ANALYZE_PORTFOLIO,
-    BUILD_CHARTS,
-    FINALIZE_JOB,
-    PROJECT_RETIREMENT,
-    START_JOB,
-    TAG_INSTRUMENT,
-    TAG_INSTRUMENTS,
-    WRITE_REPORT,
+    CHARTS,
+    FINALIZE,
+    REPORT,
+    RETIREMENT,
+    START,
+    TAGGING,
 )
 
 REGION = "us-east-1"
@@ -102,14 +101,14 @@ class History:
 
     def start_and_tag(self, symbols: int = 2) -> int:
         """ "Start job" and "Tag instruments" succeeding; the id of the map's exit."""
-        started = self.task(START_JOB, self.started)
-        mapped = self.add("MapStateStarted", self.enter(TAG_INSTRUMENTS, started, "Map"), length=2)
+        started = self.task(START.state, self.started)
+        mapped = self.add("MapStateStarted", self.enter(TAGGING.state, started, "Map"), length=2)
         done = mapped
         for index in range(symbols):
-            iteration = self.add("MapIterationStarted", mapped, name=TAG_INSTRUMENTS, index=index)
-            tagged = self.task(TAG_INSTRUMENT, iteration)
-            done = self.add("MapIterationSucceeded", tagged, name=TAG_INSTRUMENTS, index=index)
-        return self.exit(TAG_INSTRUMENTS, self.add("MapStateSucceeded", done), "Map")
+            iteration = self.add("MapIterationStarted", mapped, name=TAGGING.state, index=index)
+            tagged = self.task(TAGGING.task_state, iteration)
+            done = self.add("MapIterationSucceeded", tagged, name=TAGGING.state, index=index)
+        return self.exit(TAGGING.state, self.add("MapStateSucceeded", done), "Map")
 
     def newest_first(self) -> list[dict[str, Any]]:
         return list(reversed(self.events))
@@ -203,14 +202,14 @@ def failed_in_charts() -> History:
         "ParallelStateStarted",
         history.enter(ANALYZE_PORTFOLIO, history.start_and_tag(), "Parallel"),
     )
-    report = history.enter(WRITE_REPORT, parallel)
-    charts = history.enter(BUILD_CHARTS, parallel)
-    history.enter(PROJECT_RETIREMENT, parallel)
+    report = history.enter(REPORT.state, parallel)
+    charts = history.enter(CHARTS.state, parallel)
+    history.enter(RETIREMENT.state, parallel)
     cause = lambda_error("InvalidModelOutput", "chart percentages sum to 99.7, not 100")
     first = history.attempt(charts, "InvalidModelOutput", cause)
     report_done = history.attempt(report)
     failed = history.attempt(first, "InvalidModelOutput", cause)
-    history.exit(WRITE_REPORT, report_done)
+    history.exit(REPORT.state, report_done)
     history.add(
         "ExecutionFailed",
         history.add("ParallelStateFailed", failed),
@@ -246,21 +245,19 @@ def test_a_failed_tagging_iteration_fails_the_job_at_the_tagging_step(
 ) -> None:
     Jobs(seeded).mark_step(job.clerk_user_id, job.id, "tagging", "running", total=2)
     history = History()
-    started = history.task(START_JOB, history.started)
-    mapped = history.add(
-        "MapStateStarted", history.enter(TAG_INSTRUMENTS, started, "Map"), length=2
-    )
+    started = history.task(START.state, history.started)
+    mapped = history.add("MapStateStarted", history.enter(TAGGING.state, started, "Map"), length=2)
     iterations = [
-        history.add("MapIterationStarted", mapped, name=TAG_INSTRUMENTS, index=index)
+        history.add("MapIterationStarted", mapped, name=TAGGING.state, index=index)
         for index in (0, 1)
     ]
-    failing = history.enter(TAG_INSTRUMENT, iterations[1])
-    passing = history.enter(TAG_INSTRUMENT, iterations[0])
+    failing = history.enter(TAGGING.task_state, iterations[1])
+    passing = history.enter(TAGGING.task_state, iterations[0])
     failed = history.attempt(
         failing, "ModelThrottled", lambda_error("ModelThrottled", "Bedrock is throttling requests")
     )
-    history.exit(TAG_INSTRUMENT, history.attempt(passing))
-    iteration_failed = history.add("MapIterationFailed", failed, name=TAG_INSTRUMENTS, index=1)
+    history.exit(TAGGING.task_state, history.attempt(passing))
+    iteration_failed = history.add("MapIterationFailed", failed, name=TAGGING.state, index=1)
     history.add(
         "ExecutionFailed", history.add("MapStateFailed", iteration_failed), error="ModelThrottled"
     )
@@ -282,7 +279,7 @@ def test_a_failed_start_fails_the_pending_job_at_the_start_step(
 ) -> None:
     pending = Jobs(seeded).create(TEST_USER_ID, JobCreate())
     history = History()
-    entered = history.enter(START_JOB, history.started)
+    entered = history.enter(START.state, history.started)
     first = history.attempt(entered, "Lambda.ServiceException", "Lambda is unavailable")
     failed = history.attempt(first, "Lambda.ServiceException", "Lambda is unavailable")
     history.add("ExecutionFailed", failed, error="Lambda.ServiceException")
@@ -308,7 +305,7 @@ def test_a_failure_without_details_takes_the_error_and_cause_of_the_event(
         "ParallelStateStarted",
         history.enter(ANALYZE_PORTFOLIO, history.start_and_tag(), "Parallel"),
     )
-    retirement = history.enter(PROJECT_RETIREMENT, parallel)
+    retirement = history.enter(RETIREMENT.state, parallel)
     scheduled = history.add("TaskScheduled", retirement, **LAMBDA, region=REGION, parameters="{}")
     history.add("TaskTimedOut", history.add("TaskStarted", scheduled, **LAMBDA), **LAMBDA)
     serve(stepfunctions[1], job, history)
@@ -330,7 +327,7 @@ def test_a_failure_with_no_task_failing_is_placed_at_the_state_that_did_not_exit
     seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
 ) -> None:
     history = History()
-    finalize = history.enter(FINALIZE_JOB, history.start_and_tag())
+    finalize = history.enter(FINALIZE.state, history.start_and_tag())
     history.add("ExecutionFailed", history.attempt(finalize), error="States.Runtime")
     # Read once for a task failure (none), once for the state that did not exit.
     serve(stepfunctions[1], job, history)
@@ -374,11 +371,11 @@ def test_a_timed_out_execution_fails_the_job_at_the_state_still_running(
         "ParallelStateStarted",
         history.enter(ANALYZE_PORTFOLIO, history.start_and_tag(), "Parallel"),
     )
-    report = history.enter(WRITE_REPORT, parallel)
-    charts = history.enter(BUILD_CHARTS, parallel)
-    retirement = history.enter(PROJECT_RETIREMENT, parallel)
-    history.exit(WRITE_REPORT, history.attempt(report))
-    history.exit(PROJECT_RETIREMENT, history.attempt(retirement))
+    report = history.enter(REPORT.state, parallel)
+    charts = history.enter(CHARTS.state, parallel)
+    retirement = history.enter(RETIREMENT.state, parallel)
+    history.exit(REPORT.state, history.attempt(report))
+    history.exit(RETIREMENT.state, history.attempt(retirement))
     scheduled = history.add("TaskScheduled", charts, **LAMBDA, region=REGION, parameters="{}")
     history.add("TaskStarted", scheduled, **LAMBDA)
     history.add("ExecutionTimedOut", len(history.events))
@@ -404,14 +401,12 @@ def test_an_aborted_execution_fails_the_job_at_the_iteration_still_running(
 ) -> None:
     Jobs(seeded).mark_step(job.clerk_user_id, job.id, "tagging", "running", total=2)
     history = History()
-    started = history.task(START_JOB, history.started)
-    mapped = history.add(
-        "MapStateStarted", history.enter(TAG_INSTRUMENTS, started, "Map"), length=2
-    )
-    first = history.add("MapIterationStarted", mapped, name=TAG_INSTRUMENTS, index=0)
-    second = history.add("MapIterationStarted", mapped, name=TAG_INSTRUMENTS, index=1)
-    running = history.enter(TAG_INSTRUMENT, second)
-    history.task(TAG_INSTRUMENT, first)
+    started = history.task(START.state, history.started)
+    mapped = history.add("MapStateStarted", history.enter(TAGGING.state, started, "Map"), length=2)
+    first = history.add("MapIterationStarted", mapped, name=TAGGING.state, index=0)
+    second = history.add("MapIterationStarted", mapped, name=TAGGING.state, index=1)
+    running = history.enter(TAGGING.task_state, second)
+    history.task(TAGGING.task_state, first)
     history.add("TaskScheduled", running, **LAMBDA, region=REGION, parameters="{}")
     history.add("ExecutionAborted", len(history.events))
     serve(stepfunctions[1], job, history)
@@ -554,7 +549,7 @@ def test_a_very_long_cause_is_cut_and_says_so(
     seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
 ) -> None:
     history = History()
-    finalize = history.enter(FINALIZE_JOB, history.start_and_tag())
+    finalize = history.enter(FINALIZE.state, history.start_and_tag())
     history.attempt(finalize, "DatabaseError", "x" * 50_000)
     serve(stepfunctions[1], job, history)
 
