@@ -31,10 +31,10 @@ def serve(port: int) -> None:
     """The server process: the API as `alex dev` runs it, with the dev issuer."""
     import uvicorn
 
-    from functions.api.app import create_app
+    from local.api_server import local_app
     from shared.settings import get_settings
 
-    uvicorn.run(create_app(get_settings()), host="127.0.0.1", port=port, log_level="warning")
+    uvicorn.run(local_app(get_settings()), host="127.0.0.1", port=port, log_level="warning")
 
 
 def free_port() -> int:

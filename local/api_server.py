@@ -11,17 +11,27 @@ import uvicorn
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from fastapi import FastAPI
+
 from functions.api.app import create_app
+from local.dev_issuer import DevIssuer
+from shared.db import Database
 from shared.settings import Settings
 
 START_SECONDS = 30
+
+
+def local_app(settings: Settings, db: Database | None = None) -> FastAPI:
+    """The API as a local run builds it: with the dev issuer when ALEX_DEV_ISSUER is set."""
+    dev_issuer = DevIssuer(settings.data_dir) if settings.dev_issuer else None
+    return create_app(settings, db, dev_issuer=dev_issuer)
 
 
 @contextmanager
 def serve_api(settings: Settings, port: int, spa: Path | None) -> Iterator[str]:
     """Serve the API (and the SPA's build, if given) on 127.0.0.1:`port` until the block ends;
     its URL."""
-    app = create_app(settings)
+    app = local_app(settings)
     # Compressed as CloudFront serves it in AWS.
     app.add_middleware(GZipMiddleware)
     if spa is not None:

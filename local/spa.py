@@ -7,14 +7,10 @@ import os
 import subprocess
 from pathlib import Path
 
-from shared.settings import PROJECT_ROOT
+from shared.settings import FRONTEND, SPA_NOT_SOURCES
 
-FRONTEND = PROJECT_ROOT / "frontend"
 BUILD = FRONTEND / "out"
 STAMP = BUILD / ".alex-sources"
-# What the build does not read (installed packages, earlier builds): neither the local build's
-# stamp nor the CDK asset of the SPA changes with them.
-NOT_SOURCES = {"node_modules", ".next", "out", "coverage", "test-results", "next-env.d.ts"}
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +53,7 @@ def _sources_digest() -> str:
     digest = hashlib.sha256()
     for path in sorted(FRONTEND.rglob("*")):
         relative = path.relative_to(FRONTEND)
-        if path.is_file() and not NOT_SOURCES.intersection(relative.parts):
+        if path.is_file() and not SPA_NOT_SOURCES.intersection(relative.parts):
             digest.update(str(relative).encode() + path.read_bytes())
     # The build reads the Clerk key: a build for another key is another build.
     digest.update(os.environ.get("NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY", "").encode())

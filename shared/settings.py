@@ -8,6 +8,13 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FRONTEND = PROJECT_ROOT / "frontend"
+"""The SPA's sources, built by `alex dev` (local/spa.py) and by the CDK asset (stacks/frontend.py)."""
+SPA_NOT_SOURCES = frozenset(
+    {"node_modules", ".next", "out", "coverage", "test-results", "next-env.d.ts"}
+)
+"""What the SPA's build does not read (installed packages, earlier builds): neither the local
+build's stamp nor the CDK asset of the SPA changes with them."""
 
 
 class Settings(BaseSettings):

@@ -27,7 +27,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
 from constructs import Construct
 
-from local.spa import FRONTEND, NOT_SOURCES
+from shared.settings import FRONTEND, SPA_NOT_SOURCES
 from stacks import nag
 
 # Static export with trailing slashes: `/dashboard/` and `/dashboard` are `dashboard/index.html`.
@@ -155,7 +155,7 @@ class FrontendStack(Stack):
             sources=[
                 s3deploy.Source.asset(
                     str(FRONTEND),
-                    exclude=sorted(NOT_SOURCES),
+                    exclude=sorted(SPA_NOT_SOURCES),
                     bundling=BundlingOptions(
                         # Required by the API, never used: the local build always succeeds.
                         image=DockerImage.from_registry("local-bundling-only"),

@@ -1,8 +1,10 @@
 /**
- * The analysis workflow as the progress graph draws it: one node per job step, named as in the
- * state machine (`state_machines/names.py`), with its status read from the job row.
+ * The analysis workflow as the progress graph draws it: one node per job step, with the names
+ * of the step table (`state_machines/steps.py`, generated into `steps.generated.ts`), and its
+ * status read from the job row.
  */
 
+import { STEPS } from "./steps.generated";
 import type { Job, StepName, StepState, StepStatus } from "./types";
 
 export interface WorkflowNode {
@@ -13,16 +15,13 @@ export interface WorkflowNode {
   state: string;
 }
 
-export const START: WorkflowNode = { step: "start", label: "Start", state: "Start job" };
-export const TAGGING: WorkflowNode = { step: "tagging", label: "Tagging", state: "Tag instruments" };
+export const NODES: WorkflowNode[] = STEPS.map(({ step, label, state }) => ({ step, label, state }));
+const node = (step: StepName): WorkflowNode => NODES.find((n) => n.step === step) as WorkflowNode;
+export const START = node("start");
+export const TAGGING = node("tagging");
 /** The three branches of "Analyze portfolio", which run in parallel. */
-export const BRANCHES: WorkflowNode[] = [
-  { step: "report", label: "Report", state: "Write report" },
-  { step: "charts", label: "Charts", state: "Build charts" },
-  { step: "retirement", label: "Retirement", state: "Project retirement" },
-];
-export const FINALIZE: WorkflowNode = { step: "finalize", label: "Finalize", state: "Finalize job" };
-export const NODES: WorkflowNode[] = [START, TAGGING, ...BRANCHES, FINALIZE];
+export const BRANCHES: WorkflowNode[] = [node("report"), node("charts"), node("retirement")];
+export const FINALIZE = node("finalize");
 
 export function nodeOf(step: StepName): WorkflowNode {
   return NODES.find((node) => node.step === step) ?? START;

@@ -2,9 +2,9 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,9 +17,6 @@ from runtime.aws import stepfunctions_client
 from runtime.database import connect
 from shared.db import Database
 from shared.settings import Settings
-
-if TYPE_CHECKING:
-    from local.dev_issuer import DevIssuer
 
 # Far above any account, position or Clerk event; API Gateway's own limit is 10 MB.
 MAX_BODY_BYTES = 256 * 1024
@@ -61,22 +58,27 @@ class BodySizeLimit:
         return f"The request body is larger than {self.max_bytes // 1024} KiB."
 
 
-def _dev_issuer(settings: Settings) -> "DevIssuer | None":
-    if not settings.dev_issuer:
-        return None
-    if settings.environment != "local":
+class DevSignIn(Protocol):
+    """A local token issuer (local/dev_issuer.py), which only `local/` builds and hands in: the
+    deployed code never imports it."""
+
+    issuer: str
+
+    def jwks(self) -> dict[str, Any]: ...
+
+    def router(self, authorized_parties: tuple[str, ...]) -> APIRouter: ...
+
+
+def _refuse_dev_sign_in_outside_local_runs(settings: Settings, dev_issuer: object) -> None:
+    if (settings.dev_issuer or dev_issuer is not None) and settings.environment != "local":
         raise ConfigurationError(
             f"ALEX_DEV_ISSUER is set but ALEX_ENV={settings.environment}: the dev issuer signs"
             " tokens for any user id, so only a local run may use it. Unset ALEX_DEV_ISSUER and"
             " set CLERK_ISSUER (with CLERK_AUTHORIZED_PARTIES) for a deployed API."
         )
-    # Imported here: local/ is never packaged into a Lambda.
-    from local.dev_issuer import DevIssuer
-
-    return DevIssuer(settings.data_dir)
 
 
-def _token_verifier(settings: Settings, dev_issuer: "DevIssuer | None") -> TokenVerifier | None:
+def _token_verifier(settings: Settings, dev_issuer: DevSignIn | None) -> TokenVerifier | None:
     """Clerk's issuer and JWKS when configured, else the dev issuer's keys, handed over directly
     (no request to this same server); the same PyJWT checks either way."""
     parties = settings.clerk_authorized_parties
@@ -89,9 +91,12 @@ def _token_verifier(settings: Settings, dev_issuer: "DevIssuer | None") -> Token
     return None
 
 
-def create_app(settings: Settings, db: Database | None = None) -> FastAPI:
-    """The API for these settings, on `db` (by default the settings' database)."""
-    dev_issuer = _dev_issuer(settings)
+def create_app(
+    settings: Settings, db: Database | None = None, *, dev_issuer: DevSignIn | None = None
+) -> FastAPI:
+    """The API for these settings, on `db` (by default the settings' database), signing in with
+    Clerk, or with `dev_issuer` in a local run."""
+    _refuse_dev_sign_in_outside_local_runs(settings, dev_issuer)
     verifier = _token_verifier(settings, dev_issuer)
     database = db or connect(settings)
 

@@ -11,7 +11,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from functions.api.app import create_app
+from local.api_server import local_app
 from functions.api.svix import sign
 from local.dev_issuer import DevIssuer
 from shared.db.psycopg_driver import PsycopgDriver
@@ -55,7 +55,7 @@ def api_settings(data_dir: Path, database_url: str, **overrides: Any) -> Setting
 
 @pytest.fixture
 def app(pg: PsycopgDriver, issuer_dir: Path, migrated_url: str) -> FastAPI:
-    return create_app(api_settings(issuer_dir, migrated_url), db=pg)
+    return local_app(api_settings(issuer_dir, migrated_url), db=pg)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from functions.api.app import create_app
+from local.api_server import local_app
 from local.workflow import LocalWorkflow, local_workflow
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import seed_instruments
@@ -46,7 +46,7 @@ def app(pg: PsycopgDriver, issuer_dir: Any, migrated_url: str, workflow: LocalWo
         ANALYSIS_STATE_MACHINE_ARN=workflow.state_machine_arn,
         AWS_ENDPOINT_URL_STEPFUNCTIONS=workflow.endpoint_url,
     )
-    return create_app(settings, db=pg)
+    return local_app(settings, db=pg)
 
 
 def wait_for(

@@ -9,7 +9,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
-from functions.api.app import ConfigurationError, create_app
+from functions.api.app import ConfigurationError
+from local.api_server import local_app
 from functions.api.auth import JwkSet, TokenVerifier
 from local.dev_issuer import ISSUER, DevIssuer
 from shared.db.psycopg_driver import PsycopgDriver
@@ -151,13 +152,13 @@ def test_the_dev_issuer_is_refused_outside_local_runs(
 ) -> None:
     settings = api_settings(issuer_dir, migrated_url, ALEX_ENV="aws")
     with pytest.raises(ConfigurationError, match="ALEX_DEV_ISSUER is set but ALEX_ENV=aws"):
-        create_app(settings, db=pg)
+        local_app(settings, db=pg)
 
 
 def test_without_an_issuer_the_api_says_sign_in_is_not_configured(
     pg: PsycopgDriver, issuer_dir: Path, migrated_url: str
 ) -> None:
-    app = create_app(api_settings(issuer_dir, migrated_url, ALEX_DEV_ISSUER=False), db=pg)
+    app = local_app(api_settings(issuer_dir, migrated_url, ALEX_DEV_ISSUER=False), db=pg)
     with TestClient(app) as client:
         response = client.get("/api/accounts", headers={"Authorization": "Bearer x"})
         assert response.status_code == 503

@@ -11,7 +11,7 @@ import httpx
 import pytest
 import uvicorn
 
-from functions.api.app import create_app
+from local.api_server import local_app
 from local.dev_issuer import ISSUER
 from shared.db.psycopg_driver import PsycopgDriver
 from tests.api.conftest import SPA_ORIGIN, api_settings
@@ -26,7 +26,7 @@ def server_url(pg: PsycopgDriver, issuer_dir: Path, migrated_url: str) -> Iterat
     settings = api_settings(
         issuer_dir, migrated_url, CLERK_ISSUER=ISSUER, CLERK_JWKS_URL=f"{url}/.well-known/jwks.json"
     )
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, db=pg), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(local_app(settings, db=pg), log_level="warning"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

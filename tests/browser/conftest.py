@@ -88,8 +88,8 @@ def browser() -> Iterator[Browser]:
     chromium = os.environ.get("ALEX_CHROMIUM") or shutil.which("chromium")
     if chromium is None:
         pytest.fail(
-            "Browser tests need Debian's chromium: `apt-get install chromium` (CI's .ci/run"
-            " installs it), or set ALEX_CHROMIUM to a Chromium executable"
+            "Browser tests need a Chromium: `./alex test` provisions one (Debian's chromium"
+            " package, else Playwright's), or set ALEX_CHROMIUM to a Chromium executable"
         )
     with sync_playwright() as playwright:
         yield _launch(playwright, chromium)
