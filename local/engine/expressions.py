@@ -108,7 +108,8 @@ def _evaluate_expression(
         for name, function in AWS_FUNCTIONS.items():
             expression.register_lambda(name, function)
         for name, value in variables.items():
-            expression.assign(name, value)
+            # jsonata-python binds None as undefined; a variable that holds null holds null.
+            expression.assign(name, Utils.NULL_VALUE if value is None else value)
         expression.assign("states", dict(states))
         value = expression.evaluate(None)
     except JException as error:
