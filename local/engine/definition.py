@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from local.engine.errors import DefinitionRefused
-from local.engine.expressions import is_expression
+from local.engine.expressions import is_expression, refusal
 
 LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
 
@@ -51,6 +51,17 @@ def load_definition(source: str | dict[str, Any]) -> dict[str, Any]:
     return definition
 
 
+def _check_expressions(node: Any, where: str) -> None:
+    """Refuse the JSONata this engine cannot evaluate as AWS does, wherever it sits."""
+    if isinstance(node, dict | list):
+        for value in node.values() if isinstance(node, dict) else node:
+            _check_expressions(value, where)
+    elif is_expression(node):
+        reason = refusal(node)
+        if reason is not None:
+            raise DefinitionRefused(f"{where}: {reason} (in {node})")
+
+
 def _check_chain(chain: dict[str, Any], language: str, where: str) -> None:
     states = chain.get("States")
     if not isinstance(states, dict) or not states:
@@ -76,6 +87,10 @@ def _check_state(
             " (set QueryLanguage to JSONata)"
         )
     _refuse_unknown(state, FIELDS[kind], where)
+    _check_expressions(
+        {key: value for key, value in state.items() if key not in ("Branches", "ItemProcessor")},
+        where,
+    )
     if "Next" in state or "End" in state or kind in ("Task", "Map", "Parallel", "Pass"):
         _check_transition(state, states, where)
     for position, retrier in enumerate(state.get("Retry", [])):
@@ -94,9 +109,11 @@ def _check_state(
                 f" engine (only {LAMBDA_INVOKE})"
             )
         arguments = state.get("Arguments")
-        if not (isinstance(arguments, dict) and "FunctionName" in arguments):
-            raise DefinitionRefused(f"{where}: Arguments must name the FunctionName to invoke")
-        _refuse_unknown(arguments, {"FunctionName", "Payload"}, f"{where}, Arguments")
+        # An expression for the whole of Arguments is checked when it is evaluated.
+        if not is_expression(arguments):
+            if not (isinstance(arguments, dict) and "FunctionName" in arguments):
+                raise DefinitionRefused(f"{where}: Arguments must name the FunctionName to invoke")
+            _refuse_unknown(arguments, {"FunctionName", "Payload"}, f"{where}, Arguments")
         _check_int(state, "TimeoutSeconds", where)
     elif kind == "Map":
         processor = state.get("ItemProcessor")
@@ -119,8 +136,11 @@ def _check_state(
         for position, rule in enumerate(state.get("Choices", [])):
             here = f"{where}, choice #{position + 1}"
             _refuse_unknown(rule, CHOICE_RULE, here)
-            if not is_expression(rule.get("Condition")):
-                raise DefinitionRefused(f"{here}: Condition must be a JSONata expression")
+            condition = rule.get("Condition")
+            if not (is_expression(condition) or isinstance(condition, bool)):
+                raise DefinitionRefused(
+                    f"{here}: Condition must be a JSONata expression or true or false"
+                )
             _check_target(rule.get("Next"), states, here)
         if "Default" in state:
             _check_target(state["Default"], states, f"{where}, Default")
@@ -140,7 +160,10 @@ def _check_target(target: Any, states: dict[str, Any], where: str) -> None:
 
 
 def _check_int(node: dict[str, Any], field: str, where: str) -> None:
+    """A whole number, or in a state a JSONata expression evaluated when the state runs."""
     value = node.get(field, 0)
+    if node.get("Type") in FIELDS and is_expression(value):
+        return
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise DefinitionRefused(
             f"{where}: {field} must be a whole number of seconds or items in the local engine"

@@ -268,7 +268,8 @@ class Engine:
                 resume=stop.resume,
             )
         else:
-            details = {"error": stop.error, "cause": stop.cause}
+            # A Fail state without Error (or Cause) leaves it out, as AWS does.
+            details = {k: v for k, v in (("error", stop.error), ("cause", stop.cause)) if v}
             execution.history.add("ExecutionFailed", last, details)
             self._end(execution, "FAILED", error=stop.error, cause=stop.cause, resume=stop.resume)
 

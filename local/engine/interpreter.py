@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import json
 import threading
+import uuid
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from email.utils import formatdate
 from typing import Any
 
 from local.engine.errors import LambdaError
-from local.engine.expressions import QueryEvaluationError, evaluate
+from local.engine.expressions import QueryEvaluationError, evaluate, unexpected_type
 from local.engine.history import History
 
 Invoke = Callable[[str, Any], Any]
@@ -24,6 +26,9 @@ Invoke = Callable[[str, Any], Any]
 # States.ALL matches every error but these (AWS: they cannot be retried or caught).
 UNCATCHABLE = frozenset({"States.Runtime", "States.DataLimitExceeded"})
 LAMBDA = {"resourceType": "lambda", "resource": "invoke"}
+EVALUATION_ERROR = "States.QueryEvaluationError"
+# How often a task waiting for its function looks whether it must stop waiting.
+WATCH_SECONDS = 0.02
 
 
 @dataclass
@@ -42,9 +47,12 @@ class Resume:
 
 
 class Stopped(Exception):
-    """A line of control stopped: failed (error, cause) or aborted, resumable at `resume`."""
+    """A line of control stopped: failed (error, cause) or aborted, resumable at `resume`.
+    A Fail state without Error or Cause leaves them None, as AWS reports none."""
 
-    def __init__(self, error: str, cause: str, resume: Resume, *, aborted: bool = False) -> None:
+    def __init__(
+        self, error: str | None, cause: str | None, resume: Resume, *, aborted: bool = False
+    ) -> None:
         super().__init__(f"{error}: {cause}")
         self.error, self.cause, self.resume, self.aborted = error, cause, resume, aborted
 
@@ -55,8 +63,8 @@ class StateError(Exception):
 
     def __init__(
         self,
-        error: str,
-        cause: str,
+        error: str | None,
+        cause: str | None,
         children: dict[int, Done | Resume] | None = None,
         *,
         aborted: bool = False,
@@ -112,12 +120,18 @@ class Line:
     # The execution's own line records where it is, so a redrive can resume there even after
     # the process running it stopped.
     checkpoint: Callable[[Resume], None] | None = None
+    # "Parallel" or "Map" for a branch or an iteration: AWS logs some events only there.
+    within: str | None = None
+    # The id of the entered event of the state being run, which AWS's evaluation errors cite.
+    entered: int = 0
 
     def visible(self) -> dict[str, Any]:
         return {**self.outer, **self.variables}
 
-    def child(self, previous: int, cancel: Cancel) -> Line:
-        return Line(self.run, previous, cancel, {}, self.visible())
+    def child(self, previous: int, cancel: Cancel, within: str) -> Line:
+        return Line(
+            self.run, previous, cancel, {}, self.visible(), within=within, entered=self.entered
+        )
 
     def event(self, kind: str, details: dict[str, Any] | None = None) -> int:
         self.previous = self.run.history.add(kind, self.previous, details)
@@ -161,12 +175,14 @@ def _run_state(
 ) -> tuple[Any, str | None]:
     """The state's output and the next state's name (None where the chain ends)."""
     kind: str = state["Type"]
-    line.event(f"{kind}StateEntered", {"name": name, "input": _json(value)})
+    line.entered = line.event(f"{kind}StateEntered", {"name": name, "input": _json(value)})
     states = _states(line, name, value)
     if kind == "Fail":
-        error = _evaluate(state.get("Error", "States.Fail"), states, line, name)
-        cause = _evaluate(state.get("Cause", ""), states, line, name)
-        raise StateError(str(error), str(cause))
+        error, cause = (
+            None if field not in state else str(_evaluate(state[field], states, line, name, field))
+            for field in ("Error", "Cause")
+        )
+        raise StateError(error, cause)
     if kind == "Choice":
         return _choose(name, state, value, line)
     if kind in ("Pass", "Succeed"):
@@ -185,8 +201,14 @@ def _run_state(
             if delay is not None:
                 line.run.sleep(delay)
                 continue
+            # AWS logs a Map's or a Parallel's failure once, after its last attempt; and a task
+            # that fails a branch of a Parallel is aborted with the branch.
+            if kind != "Task":
+                line.event(f"{kind}StateFailed")
             caught = _catch(name, state, value, line, error)
             if caught is None:
+                if kind == "Task" and line.within == "Parallel":
+                    line.event("TaskStateAborted")
                 raise
             return caught
     return _finish(name, state, value, line, {**states, "result": result}, default=result)
@@ -204,8 +226,10 @@ def _finish(
 ) -> tuple[Any, str | None]:
     """Evaluate the state's Output and Assign (both see the variables as they were before the
     state), then assign, then leave; the output and the next state."""
-    output = _evaluate(state["Output"], states, line, name) if "Output" in state else default
-    assigned = _evaluate(state.get("Assign", {}), states, line, name)
+    output = (
+        _evaluate(state["Output"], states, line, name, "Output") if "Output" in state else default
+    )
+    assigned = _evaluate(state.get("Assign", {}), states, line, name, "Assign")
     line.variables.update(assigned)
     line.event(f"{state['Type']}StateExited", {"name": name, "output": _json(output)})
     return output, next_state if next_state is not None else state.get("Next")
@@ -214,7 +238,7 @@ def _finish(
 def _choose(name: str, state: dict[str, Any], value: Any, line: Line) -> tuple[Any, str | None]:
     states = _states(line, name, value)
     for rule in state.get("Choices", []):
-        if _evaluate(rule["Condition"], states, line, name) is True:
+        if _evaluate(rule["Condition"], states, line, name, "Condition") is True:
             merged = {**state, **{k: rule[k] for k in ("Output", "Assign") if k in rule}}
             return _finish(
                 name, merged, value, line, states, default=value, next_state=rule["Next"]
@@ -227,8 +251,18 @@ def _choose(name: str, state: dict[str, Any], value: Any, line: Line) -> tuple[A
 def _task(
     name: str, state: dict[str, Any], value: Any, line: Line, children: dict[int, Done | Resume]
 ) -> Any:
-    arguments = _evaluate(state["Arguments"], _states(line, name, value), line, name)
-    timeout = state.get("TimeoutSeconds")
+    states = _states(line, name, value)
+    arguments = _evaluate(state["Arguments"], states, line, name, "Arguments")
+    if not (isinstance(arguments, dict) and isinstance(arguments.get("FunctionName"), str)):
+        raise _evaluation_failed(
+            line,
+            name,
+            QueryEvaluationError(
+                f"Arguments must be an object naming the FunctionName, but was {_json(arguments)}",
+                "Arguments",
+            ),
+        )
+    timeout = _whole_number(state, "TimeoutSeconds", states, line, name)
     line.event(
         "TaskScheduled",
         {
@@ -240,7 +274,7 @@ def _task(
     )
     line.event("TaskStarted", dict(LAMBDA))
     try:
-        payload = _invoke(line.run, arguments, timeout)
+        payload = _invoke(line, arguments, timeout)
     except TimeoutError:
         cause = f"The task did not finish within {timeout} seconds"
         line.event("TaskTimedOut", {**LAMBDA, "error": "States.Timeout", "cause": cause})
@@ -248,13 +282,26 @@ def _task(
     except LambdaError as error:
         line.event("TaskFailed", {**LAMBDA, "error": error.error_type, "cause": error.cause})
         raise StateError(error.error_type, error.cause) from error
-    result = {"ExecutedVersion": "$LATEST", "Payload": payload, "StatusCode": 200}
+    except Aborted as aborted:
+        # AWS stops waiting for the function; whatever it returns later is discarded, and a
+        # redrive runs this state again.
+        line.event("TaskStateAborted")
+        raise StateError(aborted.reason, "Aborted while the task ran", aborted=True) from None
+    result = _lambda_result(payload)
     line.event("TaskSucceeded", {**LAMBDA, "output": _json(result)})
     return result
 
 
-def _invoke(run: Run, arguments: dict[str, Any], timeout: int | None) -> Any:
-    """The function's result, waited for in a thread at most `timeout` seconds (scaled)."""
+class Aborted(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _invoke(line: Line, arguments: dict[str, Any], timeout: int | None) -> Any:
+    """The function's result, waited for in a thread at most `timeout` seconds (scaled), and
+    only while the line is not cancelled (`Aborted`)."""
+    run = line.run
     outcome: dict[str, Any] = {}
 
     def call() -> None:
@@ -265,24 +312,68 @@ def _invoke(run: Run, arguments: dict[str, Any], timeout: int | None) -> Any:
         except Exception as error:  # a crash outside the handler, as Lambda reports it
             outcome["error"] = LambdaError("Lambda.Unknown", f"{type(error).__name__}: {error}")
 
-    # A daemon thread: a call that outlives its timeout is abandoned, as Step Functions does.
+    # A daemon thread: a call that is abandoned (timed out, aborted) cannot be killed, so it
+    # may run on, unwatched, as a Lambda invocation does after Step Functions stops waiting.
     worker = threading.Thread(target=call, daemon=True)
     worker.start()
-    worker.join(None if timeout is None else timeout * run.time_scale)
-    if worker.is_alive():
-        raise TimeoutError
+    limit = None if timeout is None else run.clock() + timeout * run.time_scale
+    while worker.is_alive():
+        reason = _cancelled(line)
+        if reason is not None:
+            raise Aborted(reason)
+        if limit is not None and run.clock() >= limit:
+            raise TimeoutError
+        worker.join(WATCH_SECONDS)
     if "error" in outcome:
         raise outcome["error"]
     return outcome["result"]
+
+
+def _lambda_result(payload: Any) -> dict[str, Any]:
+    """`$states.result` of a lambda:invoke task, in the shape AWS gives it (the SDK's response
+    with its HTTP metadata); only the values of the headers are local."""
+    request_id = str(uuid.uuid4())
+    length = str(len(_json(payload)))
+    date = formatdate(usegmt=True)
+    headers = {
+        "Connection": "keep-alive",
+        "Content-Length": length,
+        "Content-Type": "application/json",
+        "Date": date,
+        "X-Amz-Executed-Version": "$LATEST",
+        "x-amzn-Remapped-Content-Length": "0",
+        "x-amzn-RequestId": request_id,
+    }
+    return {
+        "ExecutedVersion": "$LATEST",
+        "Payload": payload,
+        "SdkHttpMetadata": {
+            "AllHttpHeaders": {key: [value] for key, value in headers.items()},
+            "HttpHeaders": headers,
+            "HttpStatusCode": 200,
+        },
+        "SdkResponseMetadata": {"RequestId": request_id},
+        "StatusCode": 200,
+    }
 
 
 def _map(
     name: str, state: dict[str, Any], value: Any, line: Line, children: dict[int, Done | Resume]
 ) -> Any:
     states = _states(line, name, value)
-    items = _evaluate(state["Items"], states, line, name) if "Items" in state else value
-    if not isinstance(items, list):
-        raise StateError("States.QueryEvaluationError", f'Items of "{name}" is not an array')
+    if "Items" in state:
+        items = _evaluate(state["Items"], states, line, name, "Items")
+        if not isinstance(items, list):
+            text = str(state["Items"])[2:-2].strip()
+            raise _evaluation_failed(line, name, unexpected_type(text, "Items", "array", items))
+    elif isinstance(value, list):
+        items = value
+    else:
+        error = QueryEvaluationError(
+            f"Map state input must be an array but was: {_json(value)}", None
+        )
+        raise _evaluation_failed(line, name, error)
+    limit = _whole_number(state, "MaxConcurrency", states, line, name) or 0
     line.event("MapStateStarted", {"length": len(items)})
 
     def iteration(index: int, child: Line) -> Any:
@@ -292,13 +383,13 @@ def _map(
             return run_chain(state["ItemProcessor"], None, child, prior)
         item_states = {**states, "context": {**states["context"], "Map": _item(index, items)}}
         selector = state.get("ItemSelector")
-        item = items[index] if selector is None else _evaluate(selector, item_states, child, name)
+        if selector is None:
+            item = items[index]
+        else:
+            item = _evaluate(selector, item_states, child, name, "ItemSelector")
         return run_chain(state["ItemProcessor"], item, child)
 
-    outputs = _fan_out(
-        name, "Map", len(items), iteration, line, children, state.get("MaxConcurrency", 0)
-    )
-    return outputs
+    return _fan_out(name, "Map", len(items), iteration, line, children, limit)
 
 
 def _parallel(
@@ -326,8 +417,9 @@ def _fan_out(
     limit: int,
 ) -> list[Any]:
     """Run `count` iterations or branches in threads (at most `limit` at once, 0 for no limit),
-    keeping the outputs of those done before; on the first failure the others stop at their
-    next state, and the state fails with that failure's error."""
+    keeping the outputs of those done before; on the first failure the others are aborted (a
+    task in flight at once, the rest at their next state), and the state fails with that
+    failure's error. What failed or was aborted is kept as a `Resume`, for a redrive."""
     cancel = Cancel(line.cancel)
     started = line.previous
     outcomes: dict[int, Done | Resume] = {
@@ -339,7 +431,7 @@ def _fan_out(
     def one(index: int) -> None:
         if cancel.why() is not None:
             return  # never started: a redrive runs it from the beginning
-        child = line.child(started, cancel)
+        child = line.child(started, cancel, kind)
         try:
             output = body(index, child)
         except Stopped as stop:
@@ -366,13 +458,14 @@ def _fan_out(
             for done in [pool.submit(one, index) for index in pending]:
                 done.result()
     line.previous = line.run.history.last_id
-    if failures or len(outcomes) < count or any(isinstance(o, Resume) for o in outcomes.values()):
-        first = failures[0] if failures else None
-        aborted = first is None
-        line.event(f"{kind}StateAborted" if aborted else f"{kind}StateFailed")
-        error = first.error if first else (line.cancel.why() or "States.Aborted")
-        cause = first.cause if first else f'"{name}" was stopped'
-        raise StateError(error, cause, outcomes, aborted=aborted)
+    if failures:
+        # The state's failure event follows in _run_state, once no retry is left.
+        first = failures[0]
+        raise StateError(first.error, first.cause, outcomes)
+    if len(outcomes) < count or any(isinstance(o, Resume) for o in outcomes.values()):
+        line.event(f"{kind}StateAborted")
+        error = line.cancel.why() or "States.Aborted"
+        raise StateError(error, f'"{name}" was stopped', outcomes, aborted=True)
     line.event(f"{kind}StateSucceeded")
     return [outcome.output for _, outcome in sorted(outcomes.items()) if isinstance(outcome, Done)]
 
@@ -381,7 +474,22 @@ def _item(index: int, items: list[Any]) -> dict[str, Any]:
     return {"Item": {"Index": index, "Value": items[index]}}
 
 
-def _retry_delay(state: dict[str, Any], retries: list[int], error: str, line: Line) -> float | None:
+def _whole_number(
+    state: dict[str, Any], field: str, states: dict[str, Any], line: Line, name: str
+) -> int | None:
+    """A field of seconds or items, given as a number or a JSONata expression."""
+    if field not in state:
+        return None
+    value = _evaluate(state[field], states, line, name, field)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+        text = str(state[field])[2:-2].strip()
+        raise _evaluation_failed(line, name, unexpected_type(text, field, "integer", value))
+    return int(value)
+
+
+def _retry_delay(
+    state: dict[str, Any], retries: list[int], error: str | None, line: Line
+) -> float | None:
     """Seconds to wait before the next attempt, or None when no retrier has attempts left.
 
     The first retrier that matches the error decides, even when its attempts are spent."""
@@ -410,7 +518,9 @@ def _catch(
 ) -> tuple[Any, str | None] | None:
     for catcher in state.get("Catch", []):
         if _matches(catcher["ErrorEquals"], error.error):
-            error_output = {"Error": error.error, "Cause": error.cause}
+            error_output = {
+                key: text for key, text in (("Error", error.error), ("Cause", error.cause)) if text
+            }
             states = {**_states(line, name, value), "errorOutput": error_output}
             # The state's own Output and Assign give way to the catcher's.
             merged = {"Type": state["Type"]}
@@ -421,7 +531,7 @@ def _catch(
     return None
 
 
-def _matches(names: list[str], error: str) -> bool:
+def _matches(names: list[str], error: str | None) -> bool:
     if error in names:
         return True
     if "States.ALL" in names and error not in UNCATCHABLE:
@@ -434,15 +544,24 @@ def _states(line: Line, name: str, value: Any) -> dict[str, Any]:
     return {"input": value, "context": context}
 
 
-def _evaluate(template: Any, states: dict[str, Any], line: Line, name: str) -> Any:
+def _evaluate(template: Any, states: dict[str, Any], line: Line, name: str, field: str) -> Any:
     try:
-        return evaluate(template, states, line.visible())
+        return evaluate(template, states, line.visible(), field)
     except QueryEvaluationError as error:
-        line.event(
-            "EvaluationFailed",
-            {"error": "States.QueryEvaluationError", "cause": str(error), "state": name},
-        )
-        raise StateError("States.QueryEvaluationError", str(error)) from error
+        raise _evaluation_failed(line, name, error) from error
+
+
+def _evaluation_failed(line: Line, name: str, error: QueryEvaluationError) -> StateError:
+    """Record AWS's `EvaluationFailed` for the state; the error that fails it."""
+    cause = (
+        f"An error occurred while executing the state '{name}' (entered at the event id"
+        f" #{line.entered}). {error}"
+    )
+    details = {"error": EVALUATION_ERROR, "cause": cause, "state": name}
+    if error.location is not None:
+        details["location"] = error.location
+    line.event("EvaluationFailed", details)
+    return StateError(EVALUATION_ERROR, cause)
 
 
 def _json(value: Any) -> str:

@@ -18,3 +18,18 @@ def store(migrated_url: str) -> Iterator[Store]:
     fakes.use_store(current)
     yield current
     database.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line for the AWS conformance suite: cases run, and how many matched AWS."""
+    reports = [
+        report
+        for outcome in ("passed", "failed", "xfailed", "xpassed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if "test_aws_conformance.py" in report.nodeid and report.when == "call"
+    ]
+    if reports:
+        matched = sum(report.passed and not hasattr(report, "wasxfail") for report in reports)
+        terminalreporter.write_line(
+            f"AWS conformance: {len(reports)} cases run, {matched} matched AWS"
+        )

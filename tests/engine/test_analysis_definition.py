@@ -23,11 +23,13 @@ ROLES = ("StartJob", "Tagger", "Reporter", "Charter", "Retirement", "FinalizeJob
 class AnalysisFunctions:
     """The workflow's six functions, told apart by their logical ids in the function ARNs;
     each records its payloads. `broken` names roles that fail with an error, once the other
-    branches of the parallel have been called (so none of them is cut short)."""
+    branches of the parallel have been called; `slow` names roles whose calls wait for an event
+    (so they are in flight when a sibling fails)."""
 
     def __init__(self) -> None:
         self.calls: dict[str, list[Any]] = {role: [] for role in ROLES}
         self.broken: dict[str, str] = {}
+        self.slow: dict[str, threading.Event] = {}
         self.in_flight = self.most_in_flight = 0
         self._lock = threading.Condition()
 
@@ -40,6 +42,8 @@ class AnalysisFunctions:
                 self.most_in_flight = max(self.most_in_flight, self.in_flight)
             self._lock.notify_all()
         try:
+            if role in self.slow:
+                self.slow[role].wait(10)
             if role in self.broken:
                 with self._lock:
                     self._lock.wait_for(self._branches_called, timeout=5)
@@ -157,3 +161,60 @@ def test_job_events_finds_a_failed_tagging_iteration(analysis: dict[str, Any]) -
         "tagging",
     )
     assert functions.calls["Reporter"] == []
+
+
+def test_a_failing_branch_aborts_a_sibling_in_flight_and_redrive_reruns_both(
+    analysis: dict[str, Any],
+) -> None:
+    # AWS: when a branch fails, the other branches stop; a task in flight is aborted and its
+    # result discarded, and a redrive runs the failed and the aborted branches again.
+    # (https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html,
+    # https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html)
+    release = threading.Event()
+    functions = AnalysisFunctions()
+    functions.broken["Charter"] = "ChartsFailed"
+    functions.slow["Reporter"] = release
+    engine = Engine(analysis, functions, fakes.store(), sleep=Sleeper())
+    arn = engine.start_execution(JOB, name=JOB["job_id"])
+    assert engine.wait(arn, timeout=20)["status"] == "FAILED"
+    release.set()  # the abandoned call returns late: its result is discarded
+
+    history = engine.get_execution_history(arn)
+    ends = {
+        state_name(history, event): event["type"]
+        for event in history
+        if event["type"] in ("TaskSucceeded", "TaskFailed", "TaskStateAborted")
+        and state_name(history, event) in ("Write report", "Build charts", "Project retirement")
+    }
+    # The charts' TaskFailed is followed by TaskStateAborted, as AWS logs it; the retirement
+    # branch may have finished before the charts failed, or been aborted with the report.
+    assert ends["Write report"] == ends["Build charts"] == "TaskStateAborted"
+    retirement_aborted = ends["Project retirement"] == "TaskStateAborted"
+    types = [event["type"] for event in history]
+    assert types[-2:] == ["ParallelStateFailed", "ExecutionFailed"]
+    assert "TaskStateExited" not in [
+        e["type"] for e in history if state_name(history, e) == "Write report"
+    ]
+
+    del functions.broken["Charter"]
+    engine.redrive_execution(arn)
+    assert engine.wait(arn, timeout=20)["status"] == "SUCCEEDED"
+    assert {role: len(calls) for role, calls in functions.calls.items()} == {
+        "StartJob": 1,
+        "Tagger": len(SYMBOLS),
+        "Reporter": 2,
+        "Charter": 2,
+        "Retirement": 1 + retirement_aborted,
+        "FinalizeJob": 1,
+    }
+
+
+def state_name(history: list[dict[str, Any]], event: dict[str, Any]) -> str | None:
+    """The state an event belongs to: back along its previous events to the state's entry."""
+    by_id = {e["id"]: e for e in history}
+    while not event["type"].endswith("StateEntered"):
+        if event["previousEventId"] not in by_id:
+            return None
+        event = by_id[event["previousEventId"]]
+    name: str = event["stateEnteredEventDetails"]["name"]
+    return name

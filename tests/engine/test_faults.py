@@ -168,6 +168,21 @@ def test_crashed_charts_fail_the_job_and_redrive_reruns_only_them(
     history = engine.get_execution_history(arn)
     (task_failed,) = [e for e in history if e["type"] == "TaskFailed"]
     assert state_of(history, task_failed) == "Build charts"
+    # The sibling branches still running when the charts crashed are aborted (their results
+    # discarded), as AWS does; those that had finished keep their results.
+    aborted = {
+        state_of(history, e)
+        for e in history
+        if e["type"] == "TaskStateAborted" and state_of(history, e) != "Build charts"
+    }
+    finished = {
+        state_of(history, e)
+        for e in history
+        if e["type"] == "TaskSucceeded"
+        and state_of(history, e) in ("Write report", "Project retirement")
+    }
+    assert aborted | finished == {"Write report", "Project retirement"}
+    assert not aborted & finished
     stopped = Jobs(seeded).get(job.clerk_user_id, job.id)
     assert (stopped.status, stopped.failed_step, stopped.error_message) == (
         "failed",
@@ -181,12 +196,13 @@ def test_crashed_charts_fail_the_job_and_redrive_reruns_only_them(
     redriven = engine.wait(arn, timeout=120)
 
     assert (redriven["status"], redriven["redriveCount"]) == ("SUCCEEDED", 1)
+    # The redrive runs the failed branch and the aborted ones again, nothing else.
     assert invoke.calls == {
         "start_job": 1,
         "tagger": 2,
-        "reporter": 1,
+        "reporter": 1 + ("Write report" in aborted),
         "charter": 2,
-        "retirement": 1,
+        "retirement": 1 + ("Project retirement" in aborted),
         "finalize_job": 1,
     }
     done = Jobs(seeded).get(job.clerk_user_id, job.id)

@@ -1,6 +1,7 @@
 """Constructs outside the engine's subset are refused when the definition is loaded, with a
 message naming the construct and where it is."""
 
+import json
 from typing import Any
 
 import pytest
@@ -88,3 +89,33 @@ def test_wait_for_task_token_and_unknown_jitter_are_refused() -> None:
 def test_a_transition_to_a_missing_state_is_refused() -> None:
     message = refusal(machine({"A": {"Type": "Pass", "Next": "Nowhere"}}))
     assert message == "the definition, state \"A\": Next 'Nowhere' is not a state of the same scope"
+
+
+@pytest.mark.parametrize(
+    ("expression", "reason"),
+    [
+        ("{% $eval('1') %}", "$eval is not available in Step Functions (use $parse)"),
+        ("{% $random(42) %}", "$random with a seed is not supported by the local engine"),
+    ],
+)
+def test_jsonata_the_engine_cannot_run_as_aws_does_is_refused(expression: str, reason: str) -> None:
+    message = refusal(machine({"P": {"Type": "Pass", "Output": {"x": expression}, "End": True}}))
+    assert message.startswith(f'the definition, state "P": {reason}')
+
+
+def test_jsonata_fields_aws_accepts_are_accepted() -> None:
+    state = {
+        **task("f"),
+        "Arguments": "{% {'FunctionName': 'f', 'Payload': $states.input} %}",
+        "TimeoutSeconds": "{% 5 %}",
+    }
+    each = {
+        "Type": "Map",
+        "MaxConcurrency": "{% 2 %}",
+        "ItemProcessor": chain({"T": state}),
+        "Next": "Route",
+    }
+    route = {"Type": "Choice", "Choices": [{"Condition": True, "Next": "Done"}]}
+    definition = machine({"Each": each, "Route": route, "Done": {"Type": "Succeed"}})
+    description = fakes.run(definition, [1, 2])[2]
+    assert (description["status"], json.loads(description["output"])) == ("SUCCEEDED", [1, 2])
