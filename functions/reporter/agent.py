@@ -1,21 +1,14 @@
-"""The reporter: a markdown report written from tools over the analytics, and its figure check.
+"""The reporter: a markdown report written from tools over the analytics, and its checks.
 
 Numbers come from code, words from the model: each tool returns computed figures as JSON and
-records its output on the run's `ReportContext`; `validate_report` then refuses a report that
-cites a dollar amount or percentage no tool returned this run.
-
-Figures match after normalisation: "$12,345.67", "$12345.67" and 12345.67 are one figure, as are
-"45.2%", "45.2 percent" and 45.2. A cited figure may be a tool's figure rounded to the precision
-written ("$12,346" or "45%"), to whole thousands ("$123,000", "$123k") or, with a suffix, to the
-digits written ("$1.2 million"). A percentage may also be a tool's fraction times 100 (a tool's
-0.025 is 2.5%). Signs are ignored ("-3.2%" and "3.2%" cite the same drift), and numbers inside
-the tools' text (their notes) count as returned.
+records its output on the run's `ReportContext`; `validate_report` then refuses a report whose
+sections are missing or thin, or that cites a number no tool returned this run
+(`runtime.figures` holds the rules).
 """
 
 import json
 import re
-from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -26,6 +19,7 @@ from pydantic import BaseModel
 
 from functions.reporter.templates import INSTRUCTIONS, SECTIONS, offline_report
 from runtime.agents import tool
+from runtime.figures import cited_figures, unreturned
 from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
 from shared.analytics import (
     Breakdown,
@@ -91,10 +85,10 @@ def get_profile(context: RunContextWrapper[ReportContext]) -> str:
 
 @tool
 def get_portfolio_summary(context: RunContextWrapper[ReportContext]) -> str:
-    """The portfolio at market value: total, invested and cash dollars; each account with its
-    type, cash, holdings, total and share of the portfolio (percent) and cash interest rate
-    (percent a year); value per account type; symbols held without a price (not valued) and
-    without allocation data (unclassified)."""
+    """The portfolio at market value: total, invested and cash dollars; how many accounts and
+    symbols are held; each account with its type, cash, holdings, total and share of the
+    portfolio (percent) and cash interest rate (percent a year); value per account type; symbols
+    held without a price (not valued) and without allocation data (unclassified)."""
     portfolio = context.context.portfolio
     valuation = portfolio.valuation
     shares = {s.key: s.percentage for s in context.context.breakdowns.account.slices}
@@ -104,6 +98,7 @@ def get_portfolio_summary(context: RunContextWrapper[ReportContext]) -> str:
             "total_value": float(valuation.total),
             "invested": float(valuation.invested),
             "cash": float(valuation.cash),
+            "account_count": len(valuation.accounts),
             "holdings_count": len({h.symbol for h in valuation.holdings}),
             "accounts": [
                 {
@@ -262,24 +257,6 @@ class Report(BaseModel):
 
 _FENCE = re.compile(r"^```(?:markdown|md)?\s*\n(.*)\n```\s*$", re.DOTALL)
 _HEADING = re.compile(r"^##[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
-_NUMBER = r"\d[\d,]*(?:\.\d+)?"
-_SCALES = {"k": 3, "thousand": 3, "m": 6, "mn": 6, "million": 6, "b": 9, "bn": 9, "billion": 9}
-_DOLLARS = re.compile(
-    rf"\$\s?({_NUMBER})(?:\s?(k|thousand|mn|million|m|bn|billion|b)\b)?", re.IGNORECASE
-)
-# "45.2%", "45.2 percent", and both ends of a range such as "60-70%" or "60 to 70%".
-_PERCENTS = re.compile(
-    rf"({_NUMBER})(?:\s?(?:-|\u2013|to)\s?({_NUMBER}))?\s?(?:%|per ?cent\b)", re.IGNORECASE
-)
-
-
-@dataclass(frozen=True)
-class Cited:
-    """A figure as written: its value, and the unit it was rounded to."""
-
-    text: str
-    value: Decimal
-    quantum: Decimal
 
 
 def validate_report(text: Any, outputs: Sequence[str]) -> Report:
@@ -302,71 +279,16 @@ def validate_report(text: Any, outputs: Sequence[str]) -> Report:
         raise ValueError(
             f"these sections need real content (a few sentences each): {', '.join(thin)}"
         )
-    known = sorted(_tool_figures(outputs))
-    cited = list(_cited_figures(markdown))
-    if not cited:
+    if not cited_figures(markdown):
         raise ValueError("the report cites no figures: call the tools and cite their figures")
-    unknown = [c.text for c in cited if not _matches(c, known)]
+    unknown = unreturned(markdown, outputs)
     if unknown:
         raise ValueError(
-            "these figures are not among the tools' results: "
-            f"{', '.join(list(dict.fromkeys(unknown))[:12])}. Cite only figures the tools returned"
-            " (rounding is fine), or describe them in words"
+            f"these figures are not among the tools' results: {', '.join(unknown[:12])}."
+            " Cite only figures the tools returned (rounding is fine), or describe them in words"
         )
     return Report(markdown=markdown, sections=list(SECTIONS))
 
 
 def _words(body: str) -> int:
     return len(re.findall(r"[A-Za-z0-9$%]+", body))
-
-
-def _cited_figures(markdown: str) -> Iterator[Cited]:
-    for match in _DOLLARS.finditer(markdown):
-        scale = _SCALES.get((match.group(2) or "").lower(), 0)
-        yield _cited(match.group(0), match.group(1), scale, thousands=True)
-    for match in _PERCENTS.finditer(markdown):
-        for number in filter(None, match.group(1, 2)):
-            yield _cited(match.group(0), number, 0, thousands=False)
-
-
-def _cited(text: str, number: str, scale: int, *, thousands: bool) -> Cited:
-    digits = number.replace(",", "")
-    value = Decimal(digits).scaleb(scale)
-    decimals = len(digits.partition(".")[2])
-    quantum = Decimal(1).scaleb(scale - decimals)
-    if thousands and not scale and not decimals and value and value % 1000 == 0:
-        quantum = Decimal(1000)  # "$123,000" may be a figure rounded to whole thousands
-    return Cited(text.strip(), value, quantum)
-
-
-def _matches(cited: Cited, known: Sequence[Decimal]) -> bool:
-    """Whether some tool figure rounds to the cited one at the precision it was written."""
-    half = cited.quantum / 2
-    start = bisect_left(known, cited.value - half)
-    return start < len(known) and known[start] <= cited.value + half
-
-
-def _tool_figures(outputs: Sequence[str]) -> set[Decimal]:
-    figures: set[Decimal] = set()
-    for output in outputs:
-        for number in _numbers(json.loads(output)):
-            figures.add(abs(number))
-            if abs(number) <= 1:
-                figures.add(abs(number) * 100)  # a fraction cited as a percentage
-    return figures
-
-
-def _numbers(value: Any, key: str = "") -> Iterator[Decimal]:
-    if isinstance(value, bool) or value is None:
-        return
-    if isinstance(value, int | float):
-        yield Decimal(str(value))
-    elif isinstance(value, str) and not (key == "id" or key.endswith("_id")):
-        for number in re.findall(_NUMBER, value):
-            yield Decimal(number.replace(",", ""))
-    elif isinstance(value, dict):
-        for name, item in value.items():
-            yield from _numbers(item, name)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _numbers(item, key)

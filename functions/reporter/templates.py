@@ -45,10 +45,11 @@ with at least a few sentences under each (a title line above the first is fine):
 {_HEADINGS}
 
 Rules for figures:
-- Every dollar amount and percentage you write must be one the tools returned, copied as
-  returned or rounded (to fewer decimals, or to whole thousands such as $123,000). Write dollars
-  as $12,345.67 and percentages as 45.2%. Never add, subtract or otherwise compute a new figure:
-  if you need one that no tool gives, describe it in words instead.
+- Every number you write (dollar amounts, percentages, ages, years, counts) must be one the
+  tools returned, copied as returned or rounded (to fewer decimals, or to whole thousands such
+  as $123,000). Write dollars as $12,345.67 and percentages as 45.2%. Never add, subtract or
+  otherwise compute a new figure, not even a calendar year or a count: if you need one that no
+  tool gives, describe it in words instead.
 - Say "points" for drift (e.g. 3.2 points over target), not a percentage.
 - In Recommendations, name the concrete trades of the rebalancing plan (account, buy or sell,
   symbol, amount), and mention symbols that are unpriced or unclassified.
@@ -112,7 +113,7 @@ def _listed(title: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
 def _summary(data: Mapping[str, Any]) -> list[str]:
     profile, summary = data["get_profile"], data["get_portfolio_summary"]
     outlook = data["get_retirement_outlook"]
-    accounts = len(summary["accounts"])
+    accounts = summary["account_count"]
     return [
         f"{profile['name']}, your portfolio is worth {money(summary['total_value'])} across"
         f" {accounts} account{'s' if accounts != 1 else ''}: {money(summary['invested'])}"

@@ -3,13 +3,11 @@
 The baseline projection is computed by code before the agent runs (`RetirementContext.for_plan`);
 the tools show it to the model and run variations of it with the same paths and seed, so every
 figure is reproducible. Each tool output is kept on the context, and the narrative may cite only
-dollar amounts and percentages found in those outputs (`check_narrative`).
+numbers found in those outputs (`check_narrative`, with the rules of `runtime.figures`).
 """
 
 import json
-import math
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
 
@@ -18,6 +16,7 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 
 from functions.retirement.templates import INSTRUCTIONS
 from runtime.agents import BadToolArguments, tool
+from runtime.figures import unreturned
 from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
 from shared.analytics.montecarlo import PERCENTILES, SUSTAINABLE_SUCCESS
@@ -256,90 +255,7 @@ retirement_planner = Agent[RetirementContext](
 )
 
 
-# --- Validation: the narrative cites only figures the tools returned ---------------------------
-#
-# A cited figure is accepted when a tool figure of the same kind (dollars, or percentages: the
-# values of keys ending in "_percent" or "_percentage_points", and figures written in the tools'
-# notes) equals it after rounding to the precision the narrative wrote: "$1.2 million" accepts
-# 1,150,000 to 1,250,000, "87%" accepts 86.5 to 87.5. Trailing zeros are not taken as rounding
-# coarser than two significant figures for dollars ("$100,000" accepts 95,000 to 105,000) or
-# than a whole percent ("90%" accepts 89.5 to 90.5). Signs are ignored ("-$500" and "$500 less").
-
-_SCALES = {
-    "k": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "million": 1e6,
-    "bn": 1e9,
-    "billion": 1e9,
-}
-_FIGURE = re.compile(
-    r"(?P<dollar>\$)\s?(?P<amount>\d+(?:,\d{3})*(?:\.\d+)?)"
-    r"(?:\s?(?P<scale>k|thousand|mn|million|m|bn|billion)\b)?"
-    r"|(?P<number>\d+(?:,\d{3})*(?:\.\d+)?)\s?(?:%|percent\b)",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class Figure:
-    text: str
-    value: float
-    unit: float
-    is_percent: bool
-
-    def matches(self, value: float) -> bool:
-        return abs(abs(value) - self.value) <= self.unit / 2 + 1e-9 * max(1.0, self.value)
-
-
-def cited_figures(text: str) -> Iterator[Figure]:
-    """The dollar amounts and percentages written in a text, with the precision written."""
-    for match in _FIGURE.finditer(text):
-        is_percent = match["dollar"] is None
-        digits = (match["number"] if is_percent else match["amount"]).replace(",", "")
-        scale = 1.0 if is_percent else _SCALES.get((match["scale"] or "").lower(), 1.0)
-        whole, _, decimals = digits.partition(".")
-        value = float(digits) * scale
-        if decimals:
-            unit = 10.0 ** -len(decimals) * scale
-        else:
-            zeros = len(whole) - len(whole.rstrip("0")) if whole.strip("0") else 0
-            unit = min(10.0**zeros * scale, _coarsest_unit(value, is_percent))
-        yield Figure(match[0].strip(), value, unit, is_percent)
-
-
-def _coarsest_unit(value: float, is_percent: bool) -> float:
-    """How coarsely a figure written without decimals may round: a whole percent, or two
-    significant figures of dollars (but never finer than a dollar)."""
-    if is_percent or value < 100:
-        return 1.0
-    return 10.0 ** (math.floor(math.log10(value)) - 1)
-
-
-def _returned_figures(outputs: list[str]) -> tuple[list[float], list[float]]:
-    """Every figure in the tool outputs, as (dollars and other numbers, percentages)."""
-    numbers: list[float] = []
-    percents: list[float] = []
-
-    def walk(value: Any, is_percent: bool) -> None:
-        if isinstance(value, bool) or value is None:
-            return
-        if isinstance(value, int | float):
-            (percents if is_percent else numbers).append(abs(float(value)))
-        elif isinstance(value, str):
-            for figure in cited_figures(value):
-                (percents if figure.is_percent else numbers).append(figure.value)
-        elif isinstance(value, dict):
-            for key, item in value.items():
-                walk(item, is_percent or key.endswith(("_percent", "_percentage_points")))
-        elif isinstance(value, list):
-            for item in value:
-                walk(item, is_percent)
-
-    for output in outputs:
-        walk(json.loads(output), False)
-    return numbers, percents
+# --- Validation ------------------------------------------------------------------------------
 
 
 def check_narrative(text: str, context: RetirementContext) -> str:
@@ -352,15 +268,10 @@ def check_narrative(text: str, context: RetirementContext) -> str:
         raise ValueError(f"the narrative is too long (over {longest} characters): shorten it")
     if not context.variations:
         raise ValueError("no variation was tried: call project_variation at least once")
-    numbers, percents = _returned_figures(context.outputs)
-    invented = [
-        figure.text
-        for figure in cited_figures(narrative)
-        if not any(figure.matches(v) for v in (percents if figure.is_percent else numbers))
-    ]
+    invented = unreturned(narrative, context.outputs)
     if invented:
         raise ValueError(
-            f"the narrative cites {', '.join(dict.fromkeys(invented))}, which no tool returned;"
+            f"the narrative cites {', '.join(invented)}, which no tool returned;"
             " cite only figures from project_current_plan and project_variation (rounding them"
             " is fine) and do not compute new ones"
         )
