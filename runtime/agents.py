@@ -144,17 +144,23 @@ def store_result(
     outcome: AgentOutcome[Any],
     payload: dict[str, Any],
 ) -> None:
-    """Store a step's payload, labelled with what wrote it, and the agent's usage and cost."""
-    labelled = {**payload, "generated_by": outcome.generated_by}
-    if outcome.generated_by == OFFLINE:
-        labelled["notice"] = OFFLINE_NOTICE
-    jobs = Jobs(db)
-    jobs.store_payload(request.user_id, request.job_id, step.payload_kind, labelled)
-    jobs.record_usage(
-        request.user_id,
-        request.job_id,
-        step.function,
-        input_tokens=outcome.input_tokens,
-        output_tokens=outcome.output_tokens,
-        cost_usd=outcome.cost_usd,
-    )
+    """Store a step's payload, what wrote it (on the step), and the agent's usage and cost."""
+    offline = outcome.generated_by == OFFLINE
+    with db.transaction() as tx:
+        jobs = Jobs(tx)
+        jobs.store_payload(request.user_id, request.job_id, step.payload_kind, payload)
+        jobs.record_provenance(
+            request.user_id,
+            request.job_id,
+            step.key,
+            generated_by=outcome.generated_by,
+            notice=OFFLINE_NOTICE if offline else None,
+        )
+        jobs.record_usage(
+            request.user_id,
+            request.job_id,
+            step.function,
+            input_tokens=outcome.input_tokens,
+            output_tokens=outcome.output_tokens,
+            cost_usd=outcome.cost_usd,
+        )

@@ -288,7 +288,7 @@ class Position(PositionCreate, Stored):
 
 
 class StepState(Schema):
-    """Progress of one workflow step, as the SPA draws it."""
+    """Progress of one workflow step, and what wrote its result, as the SPA shows them."""
 
     status: StepStatus = "pending"
     attempts: int = 0
@@ -298,6 +298,16 @@ class StepState(Schema):
     done: int | None = Field(None, description="Items finished (the tagging map).")
     total: int | None = Field(None, description="Items to do (the tagging map).")
     items: list[str] = Field(default_factory=list, description="Names of the items finished.")
+    generated_by: str | None = Field(
+        None,
+        description="What wrote the step's result: a model string, 'offline' (no language"
+        " model) or 'none' (there was nothing to produce).",
+    )
+    notice: str | None = Field(
+        None,
+        description="What a reader of the result must know: why it was written offline, or"
+        " why there is none.",
+    )
 
 
 class JobCreate(Schema):

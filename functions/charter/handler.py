@@ -24,19 +24,23 @@ NOTHING_TO_CHART = (
 
 
 async def build_charts(db: Database, request: StepInput, model: Model) -> dict[str, Any]:
-    """Choose the charts and store them in `charts_payload`; a portfolio worth nothing gets none."""
-    jobs = Jobs(db)
+    """Choose the charts and store them in `charts_payload`; a portfolio worth nothing gets none,
+    and its step says why."""
 
     async def work() -> dict[str, Any]:
         portfolio = load_portfolio(db, request.user_id)
         available = standard_charts(portfolio.valuation)
         if not available:
-            jobs.store_payload(
-                request.user_id,
-                request.job_id,
-                CHARTS.payload_kind,
-                {"generated_by": "none", "notice": NOTHING_TO_CHART},
-            )
+            with db.transaction() as tx:
+                jobs = Jobs(tx)
+                jobs.store_payload(request.user_id, request.job_id, CHARTS.payload_kind, {})
+                jobs.record_provenance(
+                    request.user_id,
+                    request.job_id,
+                    CHARTS.key,
+                    generated_by="none",
+                    notice=NOTHING_TO_CHART,
+                )
             return {"charts": 0, "keys": []}
         outcome = await run_agent(
             charter,

@@ -11,13 +11,13 @@ from runtime.steps import run_step
 from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
-from state_machines.steps import FINALIZE
+from state_machines.steps import BRANCHES, FINALIZE
 
 
 def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, Any]:
     """The headline figures of a finished analysis, and what wrote each part."""
     projection = (job.retirement_payload or {}).get("projection", {})
-    charts = [key for key, value in (job.charts_payload or {}).items() if isinstance(value, dict)]
+    charts = list(job.charts_payload or {})
     success = projection.get("success_probability")
     lines = [f"Portfolio value: ${total_value:,.2f}."]
     if success is not None:
@@ -33,14 +33,7 @@ def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, 
         "sustainable_income": projection.get("sustainable_income"),
         "charts": charts,
         "unclassified": unclassified,
-        "generated_by": {
-            step: (payload or {}).get("generated_by")
-            for step, payload in (
-                ("report", job.report_payload),
-                ("charts", job.charts_payload),
-                ("retirement", job.retirement_payload),
-            )
-        },
+        "generated_by": {step.key: job.steps[step.key].generated_by for step in BRANCHES},
     }
 
 

@@ -194,6 +194,26 @@ class Jobs:
         """Store a step's result (report, charts, retirement projection or summary)."""
         return self._update(user_id, job_id, {PAYLOAD_COLUMNS[kind]: payload})
 
+    def record_provenance(
+        self,
+        user_id: str,
+        job_id: UUID,
+        step: StepName,
+        *,
+        generated_by: str,
+        notice: str | None = None,
+    ) -> Job:
+        """Record on the step what wrote its result ("offline", "none" or a model) and its notice.
+
+        Recording again replaces both, so a step re-run by a retry is labelled by its last run.
+        """
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            state = current.steps[step].model_copy(
+                update={"generated_by": generated_by, "notice": notice}
+            )
+            return self._save_step(tx, current, step, state)
+
     def record_usage(
         self,
         user_id: str,

@@ -195,6 +195,29 @@ def test_payloads_and_usage_are_stored_without_double_counting(db: Database, job
     assert set(again.usage) == {"reporter", "charter"}
 
 
+def test_what_wrote_a_result_is_recorded_on_its_step_and_replaced_by_a_rerun(
+    db: Database, job: Job
+) -> None:
+    jobs = Jobs(db)
+    jobs.mark_step("user_a", job.id, "report", "running")
+    offline = jobs.record_provenance(
+        "user_a", job.id, "report", generated_by="offline", notice="Written offline."
+    )
+    step = offline.steps["report"]
+    assert (step.status, step.generated_by, step.notice) == (
+        "running",
+        "offline",
+        "Written offline.",
+    )
+    assert all(s.generated_by is None for name, s in offline.steps.items() if name != "report")
+    rerun = jobs.record_provenance("user_a", job.id, "report", generated_by="bedrock/claude")
+    assert (rerun.steps["report"].generated_by, rerun.steps["report"].notice) == (
+        "bedrock/claude",
+        None,
+    )
+    assert jobs.get("user_a", job.id) == rerun
+
+
 def test_another_users_job_is_not_found_and_untouched(db: Database, job: Job) -> None:
     jobs = Jobs(db)
     with pytest.raises(NotFound):
@@ -205,6 +228,8 @@ def test_another_users_job_is_not_found_and_untouched(db: Database, job: Job) ->
         jobs.mark_step("user_b", job.id, "start", "running")
     with pytest.raises(NotFound):
         jobs.store_payload("user_b", job.id, "summary", {"text": "mine"})
+    with pytest.raises(NotFound):
+        jobs.record_provenance("user_b", job.id, "report", generated_by="offline")
     assert jobs.recent("user_b") == []
     assert jobs.get("user_a", job.id) == job
 

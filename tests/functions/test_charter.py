@@ -2,7 +2,7 @@
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from agents import Usage
@@ -69,6 +69,14 @@ def stored_data(chart: Chart) -> list[dict[str, Any]]:
     return [point.model_dump(mode="json") for point in chart.data]
 
 
+def assert_only_charts(payload: dict[str, Any]) -> None:
+    """charts_payload holds charts keyed by name, and nothing else."""
+    assert payload
+    for key, value in payload.items():
+        assert key in get_args(ChartKey), key
+        Chart.model_validate(value)
+
+
 def tool_outputs(model: ScriptedModel, call: int) -> dict[str, Any]:
     """The tool results fed back to the model in its `call`-th request, parsed, by call id."""
     return {
@@ -117,8 +125,10 @@ async def test_chosen_charts_are_stored_with_the_models_words_and_the_analytics_
     stored = Jobs(seeded).get(job.clerk_user_id, job.id)
     payload = stored.charts_payload
     assert payload is not None
-    assert set(payload) == {*keys, "generated_by"}
-    assert payload["generated_by"] == "ScriptedModel"
+    assert_only_charts(payload)
+    assert set(payload) == set(keys)
+    assert stored.steps["charts"].generated_by == "ScriptedModel"
+    assert stored.steps["charts"].notice is None
     for choice in CHOICES:
         chart = payload[choice["key"]]
         assert {k: chart[k] for k in ("title", "description", "type")} == {
@@ -283,9 +293,11 @@ async def test_tools_and_their_schemas_reach_bedrock(
     last = json.dumps(recorder.requests[2]["messages"])
     account_types = analytics_charts(seeded, job.clerk_user_id)["account_types"]
     assert account_types.data[0].name in last
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).charts_payload
-    assert payload is not None and payload["generated_by"] == BEDROCK_MODEL
-    assert "notice" not in payload
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.charts_payload is not None
+    assert_only_charts(stored.charts_payload)
+    assert stored.steps["charts"].generated_by == BEDROCK_MODEL
+    assert stored.steps["charts"].notice is None
 
 
 async def test_offline_model_charts_every_standard_chart_labelled(
@@ -295,9 +307,13 @@ async def test_offline_model_charts_every_standard_chart_labelled(
 
     expected = analytics_charts(seeded, job.clerk_user_id)
     assert result["keys"] == list(expected)
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).charts_payload
+    stored_job = Jobs(seeded).get(job.clerk_user_id, job.id)
+    payload = stored_job.charts_payload
     assert payload is not None
-    assert payload["generated_by"] == "offline" and payload["notice"] == OFFLINE_NOTICE
+    assert_only_charts(payload)
+    assert set(payload) == set(expected)
+    assert stored_job.steps["charts"].generated_by == "offline"
+    assert stored_job.steps["charts"].notice == OFFLINE_NOTICE
     for key, chart in expected.items():
         stored = payload[key]
         assert stored["description"] == f"{OFFLINE_LABEL} {chart.description}"
@@ -320,7 +336,9 @@ async def test_portfolio_worth_nothing_gets_no_charts_without_asking_a_model(
     result = await build_charts(seeded, step_input(job), ScriptedModel([]))
     assert result == {"step": "charts", "charts": 0, "keys": []}
     stored = Jobs(seeded).get("empty_user", job.id)
-    assert stored.charts_payload == {"generated_by": "none", "notice": NOTHING_TO_CHART}
+    assert stored.charts_payload == {}
+    assert stored.steps["charts"].generated_by == "none"
+    assert stored.steps["charts"].notice == NOTHING_TO_CHART
     assert stored.steps["charts"].status == "succeeded"
 
 
@@ -336,7 +354,9 @@ async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: J
 def test_handler_runs_offline_from_a_workflow_event(seeded: PsycopgDriver, job: Job) -> None:
     result = handler({"job_id": str(job.id), "user_id": job.clerk_user_id}, None)
     assert result["charts"] == 5
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).charts_payload
-    assert payload is not None and payload["generated_by"] == "offline"
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.charts_payload is not None
+    assert_only_charts(stored.charts_payload)
+    assert stored.steps["charts"].generated_by == "offline"
     with pytest.raises(ValidationError, match="job_id"):
         handler({"user_id": job.clerk_user_id}, None)

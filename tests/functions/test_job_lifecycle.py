@@ -102,6 +102,9 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     )
     assert summary["unclassified"] == ["AAPL", "NVDA"]
     assert summary["generated_by"] == dict.fromkeys(("report", "charts", "retirement"), "offline")
+    assert {name: done.steps[name].generated_by for name in summary["generated_by"]} == (
+        summary["generated_by"]
+    )
     assert "Not yet classified, so shown as Unclassified: AAPL, NVDA." in summary["text"]
     rows = Jobs(seeded).get(TEST_USER_ID, job.id)
     await finalize_job(seeded, request)

@@ -119,7 +119,9 @@ async def test_report_is_written_from_the_tools_and_stored_with_their_figures(
     payload = stored.report_payload
     assert payload is not None
     assert payload["sections"] == list(SECTIONS)
-    assert payload["generated_by"] == "ScriptedModel" and "notice" not in payload
+    assert set(payload) == {"markdown", "sections"}
+    assert stored.steps["report"].generated_by == "ScriptedModel"
+    assert stored.steps["report"].notice is None
     assert money(valuation.total) in payload["markdown"]
     assert (
         f"{asset_classes.slices[0].percentage}% in {asset_classes.slices[0].name}"
@@ -216,9 +218,11 @@ async def test_offline_report_has_every_section_labelled_and_figures_from_the_to
     result = await write_report(seeded, request_for(job), model)
 
     assert result["sections"] == len(SECTIONS)
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).report_payload
-    assert payload is not None
-    assert payload["generated_by"] == "offline" and payload["notice"] == OFFLINE_NOTICE
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    payload = stored.report_payload
+    assert payload is not None and set(payload) == {"markdown", "sections"}
+    assert stored.steps["report"].generated_by == "offline"
+    assert stored.steps["report"].notice == OFFLINE_NOTICE
     markdown = payload["markdown"]
     label, title = markdown.split("\n\n")[:2]
     assert label == f"> {OFFLINE_NOTICE}"
@@ -269,8 +273,8 @@ def test_handler_runs_offline_from_a_workflow_event(
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     event = {"job_id": str(job.id), "user_id": job.clerk_user_id}
     assert handler(event, None)["sections"] == len(SECTIONS)
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).report_payload
-    assert payload is not None and payload["generated_by"] == "offline"
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.report_payload is not None and stored.steps["report"].generated_by == "offline"
     with pytest.raises(ValueError, match="job_id"):
         handler({"user_id": job.clerk_user_id}, None)
 
@@ -300,8 +304,9 @@ async def test_tools_and_their_schemas_reach_bedrock(
     assert all(spec["description"] for spec in specs.values())
     (fed_back,) = [m for m in second["messages"] if m["role"] == "tool"]
     assert json.loads(fed_back["content"])["target_retirement_income"] == 80000
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).report_payload
-    assert payload is not None and payload["generated_by"] == BEDROCK_MODEL
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.report_payload is not None
+    assert stored.steps["report"].generated_by == BEDROCK_MODEL
 
 
 # --- The figure check, on its own ----------------------------------------------------------------

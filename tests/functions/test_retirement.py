@@ -127,7 +127,9 @@ async def test_projection_variations_and_narrative_are_stored_with_the_analytics
     assert variation["success_probability"] == later.success_probability
     assert variation["sustainable_income"] == later.sustainable_income
     assert payload["narrative"] == text.strip()
-    assert payload["generated_by"] == "ScriptedModel" and "notice" not in payload
+    assert set(payload) == {"inputs", "projection", "variations", "narrative"}
+    assert stored.steps["retirement"].generated_by == "ScriptedModel"
+    assert stored.steps["retirement"].notice is None
     assert stored.steps["retirement"].status == "succeeded"
     assert "retirement" in stored.usage
 
@@ -255,8 +257,9 @@ async def test_tools_and_their_schemas_reach_bedrock(
     assert "from -10 to 15" in schema["properties"]["retirement_delay_years"]["description"]
     # The tool results went back to the model as tool messages.
     assert any(m["role"] == "tool" for m in recorder.requests[2]["messages"])
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).retirement_payload
-    assert payload is not None and payload["generated_by"] == BEDROCK_MODEL
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.retirement_payload is not None
+    assert stored.steps["retirement"].generated_by == BEDROCK_MODEL
 
 
 async def test_offline_model_projects_one_variation_and_labels_everything(
@@ -265,9 +268,12 @@ async def test_offline_model_projects_one_variation_and_labels_everything(
     inputs = baseline_inputs(seeded, job)
     await project(seeded, step_input(job), offline_model())
 
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).retirement_payload
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    payload = stored.retirement_payload
     assert payload is not None
-    assert payload["generated_by"] == "offline" and payload["notice"] == OFFLINE_NOTICE
+    assert set(payload) == {"inputs", "projection", "variations", "narrative"}
+    assert stored.steps["retirement"].generated_by == "offline"
+    assert stored.steps["retirement"].notice == OFFLINE_NOTICE
     assert payload["narrative"].startswith(f"_{OFFLINE_NOTICE}_")
     assert payload["projection"] == project_retirement(inputs).model_dump(mode="json")
     (variation,) = payload["variations"]
@@ -291,8 +297,9 @@ def test_handler_runs_offline_from_a_workflow_event(seeded: PsycopgDriver, job: 
         "success_probability": project_retirement(baseline_inputs(seeded, job)).success_probability,
         "variations": 1,
     }
-    payload = Jobs(seeded).get(job.clerk_user_id, job.id).retirement_payload
-    assert payload is not None and payload["generated_by"] == "offline"
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.retirement_payload is not None
+    assert stored.steps["retirement"].generated_by == "offline"
     with pytest.raises(ValidationError, match="job_id"):
         handler({"user_id": job.clerk_user_id}, None)
 
