@@ -6,12 +6,13 @@ from typing import Any
 import pytest
 
 from runtime.data_api import DataApiDriver
-from shared.db import Accounts, Instruments, Positions, Users
+from shared.db import Accounts, Instruments, Jobs, Positions, Users
+from shared.db.base import split_statements
 from shared.db.migrate import Migration, available, migrate
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import SEED_INSTRUMENTS, TEST_USER_ID, reset, seed_instruments, seed_test_data
 from shared.errors import DatabaseError
-from shared.schemas import UserUpdate
+from shared.schemas import Job, JobCreate, UserCreate, UserUpdate
 from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN, StandInDataApi
 
 SPEC_SYMBOLS = {
@@ -165,3 +166,69 @@ def test_migrations_and_seed_run_the_same_through_the_data_api(
     assert _content(fresh) == expected
     sent = [request["sql"] for op, request in standin.calls if op == "ExecuteStatement"]
     assert any(sql.startswith("CREATE TABLE jobs") for sql in sent)
+
+
+OLD_CHART = {"title": "Assets", "description": "Mostly stocks.", "type": "pie", "data": []}
+
+
+def _old_shape_job(db: PsycopgDriver) -> Job:
+    """A job as 0001's code stored it: what wrote each result, and its notice, in the payload."""
+    Users(db).get_or_create(UserCreate(clerk_user_id="user_old"))
+    jobs = Jobs(db)
+    job = jobs.create("user_old", JobCreate())
+    offline = {"generated_by": "offline", "notice": "Written offline."}
+    jobs.store_payload("user_old", job.id, "report", {"markdown": "# Report", **offline})
+    jobs.store_payload("user_old", job.id, "charts", {"asset_allocation": OLD_CHART, **offline})
+    jobs.store_payload(
+        "user_old", job.id, "retirement", {"narrative": "Fine.", "generated_by": "bedrock/claude"}
+    )
+    return jobs.store_payload("user_old", job.id, "summary", {"generated_by": {"report": "x"}})
+
+
+def test_provenance_moves_from_old_payloads_onto_their_steps_once(
+    fresh: PsycopgDriver, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, provenance = available()[:2]
+    assert provenance.version == 2
+    with monkeypatch.context() as patched:
+        patched.setattr("shared.db.migrate.available", lambda: [first])
+        migrate(fresh)
+    job = _old_shape_job(fresh)
+    # An empty portfolio's charts, as 0001's charter stored them.
+    Users(fresh).get_or_create(UserCreate(clerk_user_id="user_empty"))
+    empty = Jobs(fresh).create("user_empty", JobCreate())
+    Jobs(fresh).store_payload(
+        "user_empty", empty.id, "charts", {"generated_by": "none", "notice": "Nothing to chart."}
+    )
+
+    assert [m.version for m in migrate(fresh)] == [2]
+
+    moved = Jobs(fresh).get("user_old", job.id)
+    assert moved.report_payload == {"markdown": "# Report"}
+    assert moved.charts_payload == {"asset_allocation": OLD_CHART}
+    assert moved.retirement_payload == {"narrative": "Fine."}
+    assert moved.summary_payload == {"generated_by": {"report": "x"}}, "the summary is content"
+    labels = {name: (s.generated_by, s.notice) for name, s in moved.steps.items()}
+    assert labels == {
+        "start": (None, None),
+        "tagging": (None, None),
+        "report": ("offline", "Written offline."),
+        "charts": ("offline", "Written offline."),
+        "retirement": ("bedrock/claude", None),
+        "finalize": (None, None),
+    }
+    assert moved.steps["report"].status == job.steps["report"].status == "pending"
+    nothing = Jobs(fresh).get("user_empty", empty.id)
+    assert nothing.charts_payload == {}
+    assert (nothing.steps["charts"].generated_by, nothing.steps["charts"].notice) == (
+        "none",
+        "Nothing to chart.",
+    )
+
+    # Again, through the Data API as the deploy runs it: nothing left to move, nothing changes.
+    rows = fresh.fetch_all("SELECT * FROM jobs ORDER BY id")
+    data_api = DataApiDriver(CLUSTER_ARN, SECRET_ARN, "alex", StandInDataApi(fresh_database_url))
+    with data_api.transaction() as tx:
+        changed = [tx.execute(statement) for statement in split_statements(provenance.sql)]
+    assert changed == [0, 0, 0]
+    assert fresh.fetch_all("SELECT * FROM jobs ORDER BY id") == rows
