@@ -17,25 +17,7 @@ import {
 } from "recharts";
 
 import { dollars, percent } from "@/lib/format";
-import type { Chart, ChartPoint, ChartType, ChartsPayload } from "@/lib/types";
-
-const CHART_TYPES: ChartType[] = ["pie", "donut", "bar", "horizontalBar"];
-
-/** The charts in a payload, in its order; keys that are not charts (`generated_by`) are skipped. */
-export function chartsIn(payload: ChartsPayload | null | undefined): [string, Chart][] {
-  if (!payload) return [];
-  return Object.entries(payload).filter((entry): entry is [string, Chart] => isChart(entry[1]));
-}
-
-function isChart(value: unknown): value is Chart {
-  if (!value || typeof value !== "object") return false;
-  const chart = value as Partial<Chart>;
-  return (
-    typeof chart.title === "string" &&
-    CHART_TYPES.includes(chart.type as ChartType) &&
-    Array.isArray(chart.data)
-  );
-}
+import type { Chart, ChartPoint } from "@/lib/types";
 
 function tooltipText(value: unknown, _name: unknown, item: { payload?: ChartPoint }) {
   const point = item.payload;

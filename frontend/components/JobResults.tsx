@@ -1,16 +1,21 @@
-/** A finished analysis: summary, the markdown report, every chart, and the retirement projection. */
+/**
+ * A finished analysis: summary, the markdown report, every chart, and the retirement projection.
+ * What wrote each result, and its notice, come from the result's step (`job.steps`).
+ */
 
 import type { Job } from "@/lib/types";
 
-import { ChartView, chartsIn } from "./ChartView";
+import { ChartView } from "./ChartView";
 import { Markdown, withoutNotice } from "./Markdown";
 import { RetirementChart } from "./RetirementChart";
-import { Card, Empty, OfflineNotice } from "./ui";
+import { Card, Empty, OfflineNotice, offlineNotice } from "./ui";
 
 export default function JobResults({ job }: { job: Job }) {
-  const charts = chartsIn(job.charts_payload);
+  const charts = Object.entries(job.charts_payload ?? {});
   const report = job.report_payload;
+  const reportNotice = offlineNotice(job.steps.report);
   const retirement = job.retirement_payload;
+  const chartsStep = job.steps.charts;
   return (
     <div className="space-y-6">
       {job.summary_payload?.text && (
@@ -21,15 +26,15 @@ export default function JobResults({ job }: { job: Job }) {
       <Card title="Report">
         {report ? (
           <>
-            <OfflineNotice notice={report.notice} />
-            <Markdown text={withoutNotice(report.markdown, report.notice)} />
+            <OfflineNotice notice={reportNotice} />
+            <Markdown text={withoutNotice(report.markdown, reportNotice)} />
           </>
         ) : (
           <Empty>No report was stored for this analysis.</Empty>
         )}
       </Card>
       <Card title="Charts">
-        <OfflineNotice notice={job.charts_payload?.generated_by === "none" ? undefined : job.charts_payload?.notice} />
+        <OfflineNotice notice={offlineNotice(chartsStep)} />
         {charts.length ? (
           <div className="grid gap-4 lg:grid-cols-2">
             {charts.map(([key, chart]) => (
@@ -37,11 +42,13 @@ export default function JobResults({ job }: { job: Job }) {
             ))}
           </div>
         ) : (
-          <Empty>{job.charts_payload?.notice ?? "No charts were stored for this analysis."}</Empty>
+          <Empty>
+            {(chartsStep?.generated_by === "none" && chartsStep.notice) || "No charts were stored for this analysis."}
+          </Empty>
         )}
       </Card>
       {retirement ? (
-        <RetirementChart payload={retirement} />
+        <RetirementChart payload={retirement} notice={offlineNotice(job.steps.retirement)} />
       ) : (
         <Empty>No retirement projection was stored for this analysis.</Empty>
       )}

@@ -43,7 +43,8 @@ function compactDollars(value: number): string {
   return dollars(value);
 }
 
-export function RetirementChart({ payload }: { payload: RetirementPayload }) {
+/** `notice`: the label of a projection written without a language model. */
+export function RetirementChart({ payload, notice }: { payload: RetirementPayload; notice?: string }) {
   const { projection } = payload;
   const byAge = projection.retirement_age !== null && projection.bands.every((b) => b.age !== null);
   const data = points(projection.bands, byAge);
@@ -56,7 +57,7 @@ export function RetirementChart({ payload }: { payload: RetirementPayload }) {
       <h3 id="retirement-title" className="font-semibold text-slate-900">
         Retirement projection
       </h3>
-      <OfflineNotice notice={payload.notice} />
+      <OfflineNotice notice={notice} />
       <dl className="my-3 grid grid-cols-1 gap-3 sm:grid-cols-3">
         <Figure term="Chance the target income lasts" value={percent(success)} />
         <Figure term="Target income" value={`${dollars(projection.target_income)} / yr`} />
@@ -103,7 +104,7 @@ export function RetirementChart({ payload }: { payload: RetirementPayload }) {
         </div>
       )}
       <div className="mt-4">
-        <Markdown text={withoutNotice(payload.narrative, payload.notice)} />
+        <Markdown text={withoutNotice(payload.narrative, notice)} />
       </div>
     </section>
   );

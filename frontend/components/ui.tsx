@@ -2,7 +2,7 @@
 
 import type { ComponentProps, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
-import type { JobStatus, StepStatus } from "@/lib/types";
+import type { JobStatus, StepState, StepStatus } from "@/lib/types";
 
 export function Card({ title, children, actions }: { title?: string; children: ReactNode; actions?: ReactNode }) {
   return (
@@ -111,6 +111,11 @@ export function StatusBadge({ status }: { status: JobStatus | StepStatus }) {
       {status}
     </span>
   );
+}
+
+/** A step's notice when its result was written without a language model. */
+export function offlineNotice(step: StepState | undefined): string | undefined {
+  return step?.generated_by === "offline" ? (step.notice ?? undefined) : undefined;
 }
 
 /** The label on anything written without a language model. */

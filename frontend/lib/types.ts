@@ -104,12 +104,10 @@ export interface StepState {
   done?: number | null;
   total?: number | null;
   items?: string[];
-}
-
-/** What a step's payload says about its author: a model's name, "offline", or "none". */
-export interface Labelled {
-  generated_by?: string;
-  notice?: string;
+  /** What wrote the step's result: a model's name, "offline" (no language model), or "none". */
+  generated_by?: string | null;
+  /** Why the result was written offline, or why there is none. */
+  notice?: string | null;
 }
 
 export interface ChartPoint {
@@ -128,13 +126,13 @@ export interface Chart {
   data: ChartPoint[];
 }
 
-export interface ReportPayload extends Labelled {
+export interface ReportPayload {
   markdown: string;
   sections?: string[];
 }
 
-/** `charts_payload`: charts keyed by name, beside `generated_by` / `notice`. */
-export type ChartsPayload = Labelled & Record<string, unknown>;
+/** `charts_payload`: the charts, keyed by name, and nothing else. */
+export type ChartsPayload = Record<string, Chart>;
 
 export interface YearBand {
   year: number;
@@ -168,7 +166,7 @@ export interface RetirementVariation {
   years_until_retirement: number;
 }
 
-export interface RetirementPayload extends Labelled {
+export interface RetirementPayload {
   projection: RetirementProjection;
   variations?: RetirementVariation[];
   narrative: string;

@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 
-import { ChartView, chartsIn } from "@/components/ChartView";
+import { ChartView } from "@/components/ChartView";
 import type { ChartType } from "@/lib/types";
 
 import { ASSET_ALLOCATION } from "./fixtures";
@@ -35,18 +35,5 @@ describe("ChartView", () => {
     const path = (root: HTMLElement) => root.querySelector(".recharts-pie-sector path")!.getAttribute("d")!;
     // A donut's sectors trace an inner arc back (two arcs); a pie's close at the centre (one).
     expect(path(donut).match(/A/g)!.length).toBeGreaterThan(path(pie).match(/A/g)!.length);
-  });
-});
-
-describe("chartsIn", () => {
-  it("keeps only the charts of a payload, skipping its labels", () => {
-    const payload = {
-      asset_allocation: ASSET_ALLOCATION,
-      generated_by: "offline",
-      notice: "Written without a language model",
-      broken: { title: "No type", data: [] },
-    };
-    expect(chartsIn(payload).map(([key]) => key)).toEqual(["asset_allocation"]);
-    expect(chartsIn(null)).toEqual([]);
   });
 });

@@ -19,21 +19,21 @@ function all(status: StepStatus) {
   return { start: status, tagging: status, report: status, charts: status, retirement: status, finalize: status };
 }
 
+const OFFLINE = "Written without a language model: offline.";
+
 const COMPLETED: Job = job({
   status: "completed",
   steps: steps({
     start: { status: "succeeded" },
     tagging: { status: "succeeded", done: 2, total: 2 },
-    report: { status: "succeeded" },
-    charts: { status: "succeeded" },
-    retirement: { status: "succeeded" },
+    report: { status: "succeeded", generated_by: "offline", notice: OFFLINE },
+    charts: { status: "succeeded", generated_by: "offline", notice: OFFLINE },
+    retirement: { status: "succeeded", generated_by: "offline", notice: OFFLINE },
     finalize: { status: "succeeded" },
   }),
-  report_payload: { markdown: "## Executive summary\n\nAll good.", generated_by: "offline", notice: "Written without a language model: offline." },
-  charts_payload: { asset_allocation: ASSET_ALLOCATION, generated_by: "offline", notice: "Written without a language model: offline." },
+  report_payload: { markdown: "## Executive summary\n\nAll good." },
+  charts_payload: { asset_allocation: ASSET_ALLOCATION },
   retirement_payload: {
-    generated_by: "offline",
-    notice: "Written without a language model: offline.",
     narrative: "Your plan **works** in most paths.",
     projection: {
       success_probability: 0.873,

@@ -33,6 +33,32 @@ def test_a_job_shows_its_status_steps_and_results(
     assert body["summary_payload"] == {"headline": "All good"}
 
 
+def test_a_job_says_on_each_step_what_wrote_its_result(
+    client: TestClient, auth: Token, pg: PsycopgDriver
+) -> None:
+    job = finished_job(pg, "user_alice")
+    jobs = Jobs(pg)
+    chart = {"title": "Assets", "description": "Stocks.", "type": "pie", "data": []}
+    jobs.store_payload("user_alice", job.id, "charts", {"asset_allocation": chart})
+    jobs.record_provenance(
+        "user_alice", job.id, "charts", generated_by="offline", notice="Written offline."
+    )
+    jobs.record_provenance("user_alice", job.id, "report", generated_by="bedrock/claude")
+
+    body = client.get(f"/api/jobs/{job.id}", headers=auth()).json()
+
+    assert body["charts_payload"] == {"asset_allocation": chart}
+    provenance = {name: (s["generated_by"], s["notice"]) for name, s in body["steps"].items()}
+    assert provenance == {
+        "start": (None, None),
+        "tagging": (None, None),
+        "report": ("bedrock/claude", None),
+        "charts": ("offline", "Written offline."),
+        "retirement": (None, None),
+        "finalize": (None, None),
+    }
+
+
 def test_jobs_are_listed_most_recent_first_a_page_at_a_time(
     client: TestClient, auth: Token, pg: PsycopgDriver
 ) -> None:

@@ -62,7 +62,8 @@ def list_jobs(
 
 @router.get("/jobs/{job_id}")
 def get_job(job_id: UUID, caller: CallerDep, db: DatabaseDep) -> Job:
-    """The job's status, per-step progress and results, as the SPA polls them."""
+    """The job's status, per-step progress and results, as the SPA polls them; each step says
+    what wrote its result (`generated_by`: a model, "offline" or "none") and any `notice`."""
     return Jobs(db).get(caller.user_id, job_id)
 
 
