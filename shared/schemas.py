@@ -76,7 +76,9 @@ AccountType = Literal[
 ]
 JobType = Literal["portfolio_analysis"]
 JobStatus = Literal["pending", "running", "completed", "failed"]
-StepStatus = Literal["pending", "running", "succeeded", "failed"]
+# "aborted": the workflow stopped the step while it ran, because a sibling branch failed (as
+# Step Functions does); a redrive runs it again.
+StepStatus = Literal["pending", "running", "succeeded", "failed", "aborted"]
 # One name per workflow step, in order: "Tag instruments" is `tagging`, "Build charts" is `charts`.
 StepName = Literal["start", "tagging", "report", "charts", "retirement", "finalize"]
 PayloadKind = Literal["report", "charts", "retirement", "summary"]

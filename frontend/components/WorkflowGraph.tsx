@@ -11,6 +11,8 @@ const NODE_STYLE: Record<StepStatus, string> = {
   running: "border-sky-500 bg-sky-50 text-sky-900 ring-2 ring-sky-200 motion-safe:animate-pulse",
   succeeded: "border-emerald-500 bg-emerald-50 text-emerald-900",
   failed: "border-red-500 bg-red-50 text-red-900",
+  // Stopped because another branch failed; a retry runs it again.
+  aborted: "border-amber-500 border-dashed bg-amber-50 text-amber-900",
 };
 
 const STATUS_MARK: Record<StepStatus, string> = {
@@ -18,6 +20,7 @@ const STATUS_MARK: Record<StepStatus, string> = {
   running: "◐",
   succeeded: "✓",
   failed: "✕",
+  aborted: "⊘",
 };
 
 function Node({ job, node }: { job: Job; node: WorkflowNode }) {

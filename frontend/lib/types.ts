@@ -1,5 +1,7 @@
 /** The API's JSON shapes, as `shared/schemas.py` defines them (decimals arrive as numbers). */
 
+import type { StepName } from "./steps.generated";
+
 export const ASSET_CLASSES = [
   "equity",
   "fixed_income",
@@ -89,10 +91,10 @@ export interface PositionCreate {
   quantity: number;
 }
 
-/** The workflow's steps, in order; the job row keys its progress by these names. */
-export const STEP_NAMES = ["start", "tagging", "report", "charts", "retirement", "finalize"] as const;
-export type StepName = (typeof STEP_NAMES)[number];
-export type StepStatus = "pending" | "running" | "succeeded" | "failed";
+/** The workflow's steps (the step table's keys); the job row keys its progress by them. */
+export type { StepName };
+/** `aborted`: stopped because another branch failed; a retry from the failed step runs it again. */
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "aborted";
 export type JobStatus = "pending" | "running" | "completed" | "failed";
 
 export interface StepState {

@@ -108,6 +108,27 @@ describe("progress graph", () => {
     vi.unstubAllGlobals();
   });
 
+  it("shows a branch stopped by its failed sibling as aborted, to be run again by the retry", () => {
+    const failed = job({
+      status: "failed",
+      failed_step: "charts",
+      error_message: "Crash",
+      steps: steps({
+        start: { status: "succeeded" },
+        tagging: { status: "succeeded", done: 2, total: 2 },
+        report: { status: "succeeded" },
+        charts: { status: "failed", error: "Crash" },
+        retirement: { status: "aborted", error: "Stopped when another branch failed" },
+      }),
+    });
+    renderSignedIn(<JobView job={failed} onRedriven={() => {}} />);
+
+    expect(statuses()).toEqual({ ...all("succeeded"), charts: "failed", retirement: "aborted", finalize: "pending" });
+    expect(screen.getByRole("listitem", { name: /Retirement \(Project retirement\): aborted/ })).toHaveTextContent(
+      "aborted",
+    );
+  });
+
   it("marks the failed step from the job when the step row was not updated", () => {
     const failed = job({ status: "failed", failed_step: "start", error_message: "StartExecution failed" });
     renderSignedIn(<JobView job={failed} onRedriven={() => {}} />);

@@ -49,6 +49,7 @@ STOPPED_BY: dict[ExecutionStatus, str] = {
     "TIMED_OUT": "The analysis ran past the workflow's time limit",
     "ABORTED": "The analysis was stopped",
 }
+ABORTED_BY_SIBLING = "Stopped when another branch failed; a redrive runs it again."
 HISTORY_PAGE = 200
 # A Lambda's error message can carry a whole document; the job row keeps what the SPA can show.
 MAX_CAUSE = 2000
@@ -92,6 +93,8 @@ class Stop:
     state: str | None
     error: str
     cause: str | None
+    aborted: tuple[StepName, ...] = ()
+    """The steps the workflow aborted as it stopped (siblings of the failed branch)."""
 
     @property
     def step(self) -> StepName | None:
@@ -156,6 +159,9 @@ def _fail(jobs: Jobs, job: Job, stepfunctions: Any, detail: ExecutionDetail) -> 
     # the same row; a step that succeeded did its work before its state failed.
     if step is not None and job.steps[step].status in ("pending", "running"):
         jobs.mark_step(job.clerk_user_id, job.id, step, "failed", error=stop.step_error)
+    for aborted in stop.aborted:
+        if aborted != step and job.steps[aborted].status in ("pending", "running"):
+            jobs.mark_step(job.clerk_user_id, job.id, aborted, "aborted", error=ABORTED_BY_SIBLING)
     jobs.set_status(
         job.clerk_user_id, job.id, "failed", error=stop.error, cause=stop.cause, failed_step=step
     )
@@ -177,22 +183,46 @@ def where_it_stopped(stepfunctions: Any, detail: ExecutionDetail) -> Stop:
     A failed execution stopped at its most recent task failure; an execution that timed out or
     was aborted (or failed with no task failing) at the most recent state that did not exit.
     """
+    events = list(_history(stepfunctions, detail.execution_arn))
+    aborted = _aborted_steps(events)
     if detail.status == "FAILED":
-        failed = _failed_task(_history(stepfunctions, detail.execution_arn))
+        failed = _failed_task(events)
         if failed is not None:
             state, failure = failed
             return Stop(
                 state,
                 failure.get("error") or detail.error or detail.status,
                 _shorten(failure.get("cause") or detail.cause),
+                aborted,
             )
-    state = _unfinished_state(_history(stepfunctions, detail.execution_arn))
+    state = _unfinished_state(events)
     if detail.status == "FAILED":
-        return Stop(state, detail.error or detail.status, _shorten(detail.cause))
+        return Stop(state, detail.error or detail.status, _shorten(detail.cause), aborted)
     where = f' while in "{state}"' if state else ""
-    return Stop(
-        state, detail.status, _shorten(detail.cause) or f"{STOPPED_BY[detail.status]}{where}."
-    )
+    cause = _shorten(detail.cause) or f"{STOPPED_BY[detail.status]}{where}."
+    return Stop(state, detail.status, cause, aborted)
+
+
+def _aborted_steps(history: list[dict[str, Any]]) -> tuple[StepName, ...]:
+    """The steps whose tasks the workflow aborted when the execution stopped (a sibling branch
+    failed): each `TaskStateAborted` traced back to its state's entry. The one that follows a
+    task's own failure belongs to the failed step, and is skipped."""
+    events = {event["id"]: event for event in history}
+    found: list[StepName] = []
+    for event in sorted(history, key=lambda e: e["id"]):
+        if event["type"] != "TaskStateAborted":
+            continue
+        previous = events.get(event.get("previousEventId", 0))
+        while previous is not None and not previous["type"].endswith("StateEntered"):
+            if previous["type"] in FAILURES:
+                break
+            previous = events.get(previous.get("previousEventId", 0))
+        else:
+            if previous is not None:
+                step = STEP_OF_STATE.get(previous["stateEnteredEventDetails"]["name"])
+                if step is not None and step.key not in found:
+                    found.append(step.key)
+    return tuple(found)
 
 
 def _history(stepfunctions: Any, execution_arn: str) -> Iterator[dict[str, Any]]:

@@ -96,7 +96,9 @@ def jobs_redrive(job_id: UUID, user_id: str, wait: bool, as_json: bool) -> None:
             redriven = redrive_job(database, client, user_id, job_id)
         except (Conflict, WorkflowUnavailable) as error:
             raise click.ClickException(error.message) from error
-        echo(f"Job {job_id}: redriven from {state_of(job.failed_step)}")
+        aborted = [state_of(name) for name, step in job.steps.items() if step.status == "aborted"]
+        again = f", and again {' and '.join(aborted)} (aborted)" if aborted else ""
+        echo(f"Job {job_id}: redriven from {state_of(job.failed_step)}{again}")
         if not wait:
             show(redriven, as_json)
             return

@@ -34,9 +34,11 @@ JOB_MOVES: dict[JobStatus, set[JobStatus]] = {
 # running -> running is another attempt (a retry); failed -> running a retry or a redrive;
 # pending -> failed a state that failed before its function ran.
 STEP_MOVES: dict[StepStatus, set[StepStatus]] = {
-    "pending": {"running", "failed"},
-    "running": {"running", "succeeded", "failed"},
+    "pending": {"running", "failed", "aborted"},
+    "running": {"running", "succeeded", "failed", "aborted"},
     "failed": {"running", "failed"},
+    # An aborted Lambda may still finish (Step Functions only stops waiting for it).
+    "aborted": {"running", "succeeded", "failed"},
     "succeeded": set(),
 }
 PAYLOAD_COLUMNS: dict[PayloadKind, str] = {

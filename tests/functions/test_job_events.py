@@ -16,6 +16,7 @@ from botocore.stub import Stubber
 
 from functions.job_events import handler as job_events
 from functions.job_events.handler import (
+    ABORTED_BY_SIBLING,
     HISTORY_PAGE,
     MAX_CAUSE,
     TRUNCATED,
@@ -240,6 +241,53 @@ def test_a_failed_chart_branch_fails_the_job_at_the_charts_step(
     assert failed.steps["retirement"].status == "pending"
 
 
+def test_a_branch_aborted_by_a_failed_sibling_is_marked_aborted_and_the_others_keep_theirs(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
+) -> None:
+    # "Build charts" fails while "Project retirement" runs and "Write report" has finished:
+    # AWS aborts the running sibling (TaskStateAborted) and the failed task's own state.
+    history = History()
+    parallel = history.add(
+        "ParallelStateStarted",
+        history.enter(ANALYZE_PORTFOLIO, history.start_and_tag(), "Parallel"),
+    )
+    report = history.task(REPORT.state, parallel)
+    charts = history.enter(CHARTS.state, parallel)
+    retirement = history.enter(RETIREMENT.state, parallel)
+    scheduled = history.add(
+        "TaskScheduled", retirement, **LAMBDA, region=REGION, parameters='{"Payload":{}}'
+    )
+    running = history.add("TaskStarted", scheduled, **LAMBDA)
+    cause = lambda_error("Crash", "the charter crashed")
+    failed = history.attempt(charts, "Crash", cause)
+    history.add("TaskStateAborted", failed)
+    history.add("TaskStateAborted", running)
+    history.add(
+        "ExecutionFailed", history.add("ParallelStateFailed", report), error="Crash", cause=cause
+    )
+    jobs = Jobs(seeded)
+    for step in ("report", "charts", "retirement"):
+        jobs.mark_step(job.clerk_user_id, job.id, step, "running")
+    jobs.mark_step(job.clerk_user_id, job.id, "report", "succeeded")
+    serve(stepfunctions[1], job, history)
+
+    assert record(seeded, stepfunctions, status_change(job, "FAILED", error="Crash")) == (
+        "marked failed"
+    )
+
+    failed_job = reread(seeded, job)
+    assert failed_job.failed_step == "charts"
+    assert {name: state.status for name, state in failed_job.steps.items()} == {
+        "start": "pending",
+        "tagging": "pending",
+        "report": "succeeded",
+        "charts": "failed",
+        "retirement": "aborted",
+        "finalize": "pending",
+    }
+    assert failed_job.steps["retirement"].error == ABORTED_BY_SIBLING
+
+
 def test_a_failed_tagging_iteration_fails_the_job_at_the_tagging_step(
     seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
 ) -> None:
@@ -329,8 +377,7 @@ def test_a_failure_with_no_task_failing_is_placed_at_the_state_that_did_not_exit
     history = History()
     finalize = history.enter(FINALIZE.state, history.start_and_tag())
     history.add("ExecutionFailed", history.attempt(finalize), error="States.Runtime")
-    # Read once for a task failure (none), once for the state that did not exit.
-    serve(stepfunctions[1], job, history)
+    # Read once, for a task failure (none), then for the state that did not exit.
     serve(stepfunctions[1], job, history)
     event = status_change(
         job, "FAILED", error="States.Runtime", cause="The state's output is not valid JSON."
