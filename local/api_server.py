@@ -8,10 +8,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
-
-from fastapi import FastAPI
 
 from functions.api.app import create_app
 from local.dev_issuer import DevIssuer

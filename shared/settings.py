@@ -9,7 +9,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FRONTEND = PROJECT_ROOT / "frontend"
-"""The SPA's sources, built by `alex dev` (local/spa.py) and by the CDK asset (stacks/frontend.py)."""
+"""The SPA's sources, built by `alex dev` (local/spa.py) and by the CDK asset
+(stacks/frontend.py)."""
 SPA_NOT_SOURCES = frozenset(
     {"node_modules", ".next", "out", "coverage", "test-results", "next-env.d.ts"}
 )

@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from local.api_server import local_app
 from functions.api.svix import sign
+from local.api_server import local_app
 from local.dev_issuer import DevIssuer
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.settings import Settings

@@ -10,8 +10,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 
 from functions.api.app import ConfigurationError
-from local.api_server import local_app
 from functions.api.auth import JwkSet, TokenVerifier
+from local.api_server import local_app
 from local.dev_issuer import ISSUER, DevIssuer
 from shared.db.psycopg_driver import PsycopgDriver
 from tests.api.conftest import SPA_ORIGIN, api_settings, error_of

@@ -3,6 +3,8 @@
 import importlib
 import json
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,26 @@ def http_api_event(
     }
 
 
+def serve_jwks(issuer: DevIssuer, request: pytest.FixtureRequest) -> str:
+    """The issuer's public keys at a URL on 127.0.0.1, as Clerk publishes its JWKS."""
+    body = json.dumps(issuer.jwks()).encode()
+
+    class Keys(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Keys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    request.addfinalizer(server.shutdown)
+    return f"http://127.0.0.1:{server.server_address[1]}/.well-known/jwks.json"
+
+
 def test_an_api_gateway_event_reaches_the_routes(
     monkeypatch: pytest.MonkeyPatch,
     pg: PsycopgDriver,
@@ -51,9 +73,13 @@ def test_an_api_gateway_event_reaches_the_routes(
     issuer: DevIssuer,
     request: pytest.FixtureRequest,
 ) -> None:
+    # The Lambda never has the dev issuer: it verifies as with Clerk, against a JWKS URL (here
+    # the dev issuer's keys, served on loopback).
+    monkeypatch.delenv("ALEX_DEV_ISSUER", raising=False)
     for name, value in {
         "ALEX_ENV": "local",
-        "ALEX_DEV_ISSUER": "true",
+        "CLERK_ISSUER": issuer.issuer,
+        "CLERK_JWKS_URL": serve_jwks(issuer, request),
         "ALEX_DATA_DIR": str(issuer_dir),
         "DATABASE_URL": migrated_url,
         "CLERK_AUTHORIZED_PARTIES": SPA_ORIGIN,
