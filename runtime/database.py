@@ -3,7 +3,6 @@
 from runtime.aws import aws_client
 from runtime.data_api import DataApiDriver
 from shared.db import Database
-from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import DatabaseError
 from shared.settings import Settings, get_settings
 
@@ -21,6 +20,9 @@ def connect(settings: Settings | None = None) -> Database:
             aws_client("rds-data", settings),
         )
     if settings.database_url:
+        # Imported here: no Lambda layer holds psycopg (Lambdas use the Data API).
+        from shared.db.psycopg_driver import PsycopgDriver
+
         return PsycopgDriver(settings.database_url)
     raise DatabaseError(
         "no database configured: set DATABASE_URL, or DB_CLUSTER_ARN and DB_SECRET_ARN"
