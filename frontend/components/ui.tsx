@@ -103,6 +103,7 @@ const STATUS_STYLE: Record<JobStatus | StepStatus, string> = {
   succeeded: "bg-emerald-100 text-emerald-800",
   completed: "bg-emerald-100 text-emerald-800",
   failed: "bg-red-100 text-red-800",
+  aborted: "bg-amber-100 text-amber-900",
 };
 
 export function StatusBadge({ status }: { status: JobStatus | StepStatus }) {

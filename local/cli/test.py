@@ -37,9 +37,10 @@ def test(no_lint: bool, pytest_args: tuple[str, ...]) -> None:
         if subprocess.run([str(tools / check[0]), *check[1:]], cwd=PROJECT_ROOT).returncode:
             raise SystemExit(1)
     if not pytest_args and (FRONTEND / "package.json").exists():
-        click.echo("$ npm test  (frontend/)")
+        click.echo("$ npm run typecheck && npm test  (frontend/)")
         try:
             install()
+            npm("run", "typecheck")  # vitest does not type-check, and the SPA's build does
             npm("test")
         except SpaBuildFailed as error:
             click.echo(str(error), err=True)
