@@ -5,6 +5,7 @@ from typing import Any
 
 from runtime.tracing import job_trace
 from shared.db import Database, Jobs
+from shared.errors import InvalidTransition
 from shared.schemas import StepInput
 from state_machines.steps import Step
 
@@ -21,9 +22,17 @@ async def run_step(
     The result is small (ids and counts): payloads go to the database, not through the workflow.
     """
     jobs = Jobs(db)
+    done = {"step": step.key, "outcome": "already done"}
     if jobs.get(request.user_id, request.job_id).steps[step.key].status == "succeeded":
-        return {"step": step.key, "outcome": "already done"}
-    jobs.mark_step(request.user_id, request.job_id, step.key, "running")
+        return done
+    try:
+        jobs.mark_step(request.user_id, request.job_id, step.key, "running")
+    except InvalidTransition:
+        # An aborted run of this step (Step Functions stops waiting, the function goes on) may
+        # finish between the check and the mark: its result is stored, so the step is done.
+        if jobs.get(request.user_id, request.job_id).steps[step.key].status == "succeeded":
+            return done
+        raise
     try:
         with job_trace(request.job_id, request.user_id, step.key):
             result = await work()
