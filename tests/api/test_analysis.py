@@ -92,8 +92,9 @@ def test_an_analysis_requested_over_http_fails_at_the_fault_and_redrive_complete
     failed = wait_for(client, alice, job_id, "failed")
     assert failed["failed_step"] == "charts"
     assert "fault injected" in (failed["error_cause"] or failed["error_message"])
-    assert failed["steps"]["report"]["status"] == "succeeded"
-    report_attempts = failed["steps"]["report"]["attempts"]
+    # As in AWS, the report is aborted when it was still running as the charts failed.
+    report = failed["steps"]["report"]
+    assert report["status"] in ("succeeded", "aborted")
 
     redriven = client.post(f"/api/jobs/{job_id}/redrive", headers=alice)
     assert redriven.status_code == 202, redriven.text
@@ -101,7 +102,8 @@ def test_an_analysis_requested_over_http_fails_at_the_fault_and_redrive_complete
 
     assert done["redrive_count"] == 1
     assert all(step["status"] == "succeeded" for step in done["steps"].values()), done["steps"]
-    assert done["steps"]["report"]["attempts"] == report_attempts  # not run again
+    if report["status"] == "succeeded":
+        assert done["steps"]["report"]["attempts"] == report["attempts"]  # not run again
     for payload in ("report_payload", "charts_payload", "retirement_payload", "summary_payload"):
         assert done[payload], payload
     assert done["steps"]["tagging"]["total"] == 1  # UNKNWN, created by the position
