@@ -64,7 +64,8 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         with db.transaction() as tx:
-            tx.execute("SELECT pg_advisory_xact_lock(:key)", {"key": SCHEMA_LOCK})
+            # `SELECT 1 FROM`: the lock returns void, which the Data API would refuse.
+            tx.execute("SELECT 1 FROM pg_advisory_xact_lock(:key)", {"key": SCHEMA_LOCK})
             for statement in SCHEMA.split(";"):
                 if statement.strip():
                     tx.execute(statement)

@@ -35,7 +35,8 @@ def available() -> list[Migration]:
 
 
 def _lock(tx: Database) -> None:
-    tx.fetch_one("SELECT pg_advisory_xact_lock(:key)", {"key": _LOCK_KEY})
+    # `SELECT 1 FROM`: the lock function returns void, a result the Data API refuses.
+    tx.execute("SELECT 1 FROM pg_advisory_xact_lock(:key)", {"key": _LOCK_KEY})
 
 
 def migrate(db: Database) -> list[Migration]:
