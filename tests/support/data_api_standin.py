@@ -5,6 +5,13 @@ service model), runs them on PostgreSQL, and answers in the Data API's shapes: t
 `columnMetadata` with PostgreSQL type names, `numberOfRecordsUpdated`, transaction ids, and
 errors as `ClientError`s with the Data API's codes. It lets the repository suite run through
 `DataApiDriver` without AWS.
+
+Like AWS, it refuses a result with a column of a type the Data API does not return
+(`UnsupportedResultException`), such as the `void` of `SELECT pg_advisory_xact_lock(...)`. The
+types it returns are those listed in "Amazon RDS Data API operations reference" (Amazon Aurora
+User Guide, https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/data-api-operations.html):
+its Aurora PostgreSQL scalar and array types, and TIMESTAMPTZ, which the page says is returned in
+UTC.
 """
 
 import json
@@ -18,6 +25,8 @@ import botocore.session
 import psycopg
 from botocore.exceptions import ClientError
 from botocore.validate import validate_parameters
+from psycopg import postgres
+from psycopg.types import TypeInfo
 from psycopg.types.json import Jsonb
 
 from shared.db.psycopg_driver import to_pyformat
@@ -26,25 +35,28 @@ CLUSTER_ARN = "arn:aws:rds:us-east-1:123456789012:cluster:alex-test"
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:alex-test-AbCdEf"
 _SERVICE = botocore.session.get_session().get_service_model("rds-data")
 
-# PostgreSQL type OIDs the schema uses, by the name the Data API reports in columnMetadata.
-_TYPE_NAMES = {
-    16: "bool",
-    20: "int8",
-    21: "int2",
-    23: "int4",
-    25: "text",
-    114: "json",
-    700: "float4",
-    701: "float8",
-    1043: "varchar",
-    1082: "date",
-    1114: "timestamp",
-    1184: "timestamptz",
-    1700: "numeric",
-    2950: "uuid",
-    3802: "jsonb",
-    2278: "void",
-    19: "name",
+
+def _builtin(name: str) -> TypeInfo:
+    info = postgres.types.get(name)
+    assert info is not None, name
+    return info
+
+
+# The result types the Data API returns for Aurora PostgreSQL (the page above), by PostgreSQL's
+# name, which the Data API reports as the column's `typeName`. ENUM and VECTOR, also listed, have
+# no fixed type OID; the schema uses neither.
+_SCALAR_TYPES = (
+    "bool", "bytea", "date", "cidr", "numeric", "float8", "inet", "int4", "int2", "int8",
+    "jsonb", "json", "float4", "text", "bpchar", "varchar", "name", "time", "timestamp",
+    "timestamptz", "uuid",
+)  # fmt: skip
+_ARRAY_TYPES = (
+    "bool", "bit", "date", "numeric", "float8", "int4", "int2", "int8", "json", "float4",
+    "text", "bpchar", "varchar", "name", "time", "timestamp", "uuid",
+)  # fmt: skip
+_RESULT_TYPES: dict[int, str] = {
+    **{_builtin(name).oid: name for name in _SCALAR_TYPES},
+    **{_builtin(name).array_oid: f"_{name}" for name in _ARRAY_TYPES},
 }
 
 
@@ -99,7 +111,7 @@ class StandInDataApi:
             ) from error
         response: dict[str, Any] = {"numberOfRecordsUpdated": max(cursor.rowcount, 0)}
         if cursor.description is not None:
-            names = [_TYPE_NAMES.get(c.type_code, "unknown") for c in cursor.description]
+            names = [self._result_type(c.type_code) for c in cursor.description]
             response["records"] = [
                 [_field(value, name) for value, name in zip(row, names, strict=True)]
                 for row in cursor.fetchall()
@@ -111,6 +123,21 @@ class StandInDataApi:
                 ]
             response["numberOfRecordsUpdated"] = 0
         return response
+
+    def _result_type(self, oid: int) -> str:
+        """The name of a result column's type, or the Data API's refusal of it."""
+        if oid in _RESULT_TYPES:
+            return _RESULT_TYPES[oid]
+        row = self._autocommit.execute("SELECT typname FROM pg_type WHERE oid = %s", [oid])
+        (name,) = row.fetchone() or (str(oid),)
+        raise _unsupported(f"the unsupported data type {name}")
+
+
+def _unsupported(what: str) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "UnsupportedResultException", "Message": f"The result contains {what}"}},
+        "ExecuteStatement",
+    )
 
 
 def _python_value(parameter: dict[str, Any]) -> Any:
@@ -136,6 +163,8 @@ def _field(value: Any, type_name: str) -> dict[str, Any]:
     """A column value as the Data API returns it (numbers, UUIDs, JSON and dates as strings)."""
     if value is None:
         return {"isNull": True}
+    if type_name.startswith("_"):
+        return {"arrayValue": _array_value(value, type_name.removeprefix("_"))}
     if isinstance(value, bool):
         return {"booleanValue": value}
     if isinstance(value, int):
@@ -148,6 +177,15 @@ def _field(value: Any, type_name: str) -> dict[str, Any]:
         return {"stringValue": value.isoformat(sep=" ")}
     if type_name in ("json", "jsonb"):
         return {"stringValue": json.dumps(value)}
-    if isinstance(value, Decimal | UUID | date):
-        return {"stringValue": str(value)}
-    return {"stringValue": value}
+    if isinstance(value, bytes):
+        return {"blobValue": value}
+    return {"stringValue": str(value)}  # numeric, uuid, date, time, inet and text alike
+
+
+def _array_value(values: list[Any], element_type: str) -> dict[str, list[Any]]:
+    """A one-dimensional array as the Data API's ArrayValue (`stringValues`, `longValues`...)."""
+    if any(isinstance(value, list) for value in values):
+        raise _unsupported("a multidimensional array")
+    fields = [_field(value, element_type) for value in values]
+    kind = next(iter(fields[0])) if fields else "stringValue"
+    return {f"{kind}s": [field[kind] for field in fields]}
