@@ -2,8 +2,9 @@
 
 Parameters are sent as typed fields with the `typeHint` PostgreSQL needs; results are decoded by
 column type into the same Python values the psycopg driver returns. A cluster paused at 0 ACU
-answers `DatabaseResumingException` while it wakes: calls are retried with backoff until
-`max_wait` seconds have passed, then `DatabaseResuming` is raised for the workflow to retry.
+answers `DatabaseResumingException` while it wakes: calls are retried with backoff for at most
+`max_wait` seconds, the calls' own time included, then `DatabaseResuming` is raised for the
+workflow (or the API's caller) to retry.
 """
 
 import json
@@ -22,6 +23,25 @@ from shared.db.base import Database, Params, Row, constraint_name
 from shared.errors import ConstraintViolation, DatabaseError, DatabaseResuming
 
 RESUMING = "DatabaseResumingException"
+MAX_RESUME_WAIT_S = 90.0
+"""The longest wait: a cluster still not answering after this long is failing, not resuming."""
+MIN_RESUME_WAIT_S = 5.0
+RESUME_MARGIN_S = 10.0
+"""What a function keeps, after the statement that waited, for the rest of its work."""
+
+
+def resume_wait_for(function_timeout_s: float) -> float:
+    """How long a function with this timeout may wait for the cluster to resume (its
+    DB_RESUME_MAX_WAIT, set by the stacks).
+
+    Waiting must end before Lambda stops the function: a function cut off by its timeout ends
+    with no answer of its own (the workflow sees `Sandbox.Timedout`, the API's caller a gateway
+    error), while one that gives up in time raises `DatabaseResuming`, which the workflow
+    retries and the API answers as 503. So the wait is the timeout less a margin for the work
+    after the query, never more than MAX_RESUME_WAIT_S, and never under MIN_RESUME_WAIT_S (less
+    than that is no wait at all).
+    """
+    return max(MIN_RESUME_WAIT_S, min(MAX_RESUME_WAIT_S, function_timeout_s - RESUME_MARGIN_S))
 
 
 def encode_parameter(name: str, value: Any) -> dict[str, Any]:
@@ -115,19 +135,28 @@ class DataApiDriver(Database):
         database: str,
         client: Any,
         *,
-        max_wait: float = 90.0,
+        max_wait: float = MAX_RESUME_WAIT_S,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._target = {"resourceArn": cluster_arn, "secretArn": secret_arn}
         self._database = database
         self._max_wait = max_wait
         self._sleep = sleep
+        self._clock = clock
 
     def call(self, operation: str, **request: Any) -> dict[str, Any]:
-        """Call the Data API, waiting out a cluster that is resuming from 0 ACU."""
-        delay, waited = 0.5, 0.0
+        """Call the Data API, waiting out a cluster that is resuming from 0 ACU.
+
+        The wait ends by `max_wait` after the first call began: a call is tried again only if
+        another call as long as the last one still ends by then.
+        """
+        started = self._clock()
+        deadline = started + self._max_wait
+        delay = 0.5
         while True:
+            called = self._clock()
             try:
                 response: dict[str, Any] = getattr(self._client, operation)(
                     **self._target, **request
@@ -136,15 +165,17 @@ class DataApiDriver(Database):
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 message = error.response.get("Error", {}).get("Message", str(error))
-                if code == RESUMING and waited < self._max_wait:
-                    self._sleep(delay)
-                    waited += delay
+                if code == RESUMING:
+                    now = self._clock()
+                    pause = min(delay, deadline - now - (now - called))
+                    if pause <= 0:
+                        raise DatabaseResuming(
+                            f"the database is still resuming after {now - started:.0f}s;"
+                            " try again shortly"
+                        ) from error
+                    self._sleep(pause)
                     delay = min(delay * 2, 10.0)
                     continue
-                if code == RESUMING:
-                    raise DatabaseResuming(
-                        f"the database is still resuming after {waited:.0f}s; try again shortly"
-                    ) from error
                 constraint = constraint_name(message)
                 if "violates" in message:
                     raise ConstraintViolation(message, constraint) from error

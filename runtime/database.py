@@ -18,6 +18,7 @@ def connect(settings: Settings | None = None) -> Database:
             settings.db_secret_arn,
             settings.db_name,
             aws_client("rds-data", settings),
+            max_wait=settings.data_api_max_wait_s,
         )
     if settings.database_url:
         # Imported here: no Lambda layer holds psycopg (Lambdas use the Data API).

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     aws_region: str | None = Field(
         None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )
+    # How long the Data API driver waits for a cluster resuming from 0 ACU. The stacks set it per
+    # function, below the function's timeout (runtime.data_api.resume_wait_for).
+    data_api_max_wait_s: float = Field(90.0, validation_alias="DB_RESUME_MAX_WAIT", gt=0)
 
     # Model: Bedrock by default; ALEX_MODEL takes any LiteLLM model string, or "offline".
     bedrock_model_id: str = Field("openai.gpt-oss-120b-1:0", validation_alias="BEDROCK_MODEL_ID")

@@ -17,6 +17,16 @@ def test_a_cluster_arn_selects_the_data_api() -> None:
     assert isinstance(connect(settings), DataApiDriver)
 
 
+def test_the_data_api_waits_as_long_as_db_resume_max_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DB_RESUME_MAX_WAIT", "19")
+    settings = Settings(
+        DB_CLUSTER_ARN=CLUSTER_ARN, DB_SECRET_ARN=SECRET_ARN, AWS_REGION="eu-west-1"
+    )
+    database = connect(settings)
+    assert isinstance(database, DataApiDriver)
+    assert database._max_wait == 19
+
+
 def test_a_database_url_selects_psycopg(migrated_url: str) -> None:
     db = connect(Settings(DATABASE_URL=migrated_url))
     assert isinstance(db, PsycopgDriver)

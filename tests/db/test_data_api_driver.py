@@ -9,7 +9,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from runtime.data_api import DataApiDriver
+from runtime.data_api import DataApiDriver, resume_wait_for
 from shared.errors import ConstraintViolation, DatabaseError, DatabaseResuming
 from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN
 
@@ -17,15 +17,49 @@ TARGET = {"resourceArn": CLUSTER_ARN, "secretArn": SECRET_ARN}
 ID = UUID("6f1c2b9e-9a57-4c0e-8f3b-2d6a1e0c5b44")
 
 
+class FakeClock:
+    """Monotonic time that passes only when the driver sleeps or a call takes `call_s`."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.call_s = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def calling(self, **_: Any) -> None:
+        self.now += self.call_s
+
+
 @pytest.fixture
-def stubbed() -> Any:
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+def _driver(client: Any, clock: FakeClock, **options: Any) -> DataApiDriver:
+    return DataApiDriver(
+        CLUSTER_ARN, SECRET_ARN, "alex", client, sleep=clock.sleep, clock=clock, **options
+    )
+
+
+@pytest.fixture
+def client(clock: FakeClock) -> Any:
     client = boto3.client(
         "rds-data", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x"
     )
+    client.meta.events.register("before-parameter-build.rds-data", clock.calling)
+    return client
+
+
+@pytest.fixture
+def stubbed(client: Any, clock: FakeClock) -> Any:
     with Stubber(client) as stubber:
-        sleeps: list[float] = []
-        driver = DataApiDriver(CLUSTER_ARN, SECRET_ARN, "alex", client, sleep=sleeps.append)
-        yield driver, stubber, sleeps
+        yield _driver(client, clock), stubber, clock.sleeps
         stubber.assert_no_pending_responses()
 
 
@@ -186,17 +220,45 @@ def test_a_resuming_cluster_is_waited_for_with_backoff(stubbed: Any) -> None:
     assert sleeps == [0.5, 1.0, 2.0]
 
 
-def test_a_cluster_that_keeps_resuming_raises_database_resuming(stubbed: Any) -> None:
-    driver, stubber, sleeps = stubbed
-    # Waits of 0.5 + 1 + 2 + 4 + 8 + 10 x 8 = 95.5 s pass the 90 s limit: 14 calls in all.
-    for _ in range(14):
+def _resuming(stubber: Stubber, times: int) -> None:
+    for _ in range(times):
         stubber.add_client_error(
             "execute_statement", "DatabaseResumingException", "The cluster is resuming"
         )
-    with pytest.raises(DatabaseResuming, match="still resuming after 96s"):
+
+
+def test_a_cluster_that_keeps_resuming_raises_database_resuming(stubbed: Any) -> None:
+    driver, stubber, sleeps = stubbed
+    # Waits of 0.5 + 1 + 2 + 4 + 8 + 10 x 7 = 85.5 s, then a last one of 4.5 s to the 90 s limit:
+    # 14 calls in all, the last at 90 s.
+    _resuming(stubber, 14)
+    with pytest.raises(DatabaseResuming, match="still resuming after 90s"):
         driver.execute("SELECT 1")
-    assert len(sleeps) == 13 and sum(sleeps[:-1]) < 90 <= sum(sleeps)
-    assert max(sleeps) == 10.0
+    assert sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, *[10.0] * 7, 4.5]
+
+
+def test_the_wait_counts_the_calls_and_ends_by_max_wait(client: Any, clock: FakeClock) -> None:
+    driver = _driver(client, clock, max_wait=19)
+    clock.call_s = 3.0  # each call takes 3 s to answer that the cluster is still resuming
+    # Calls at 0, 3.5, 7.5 and 12.5 s; the fifth, at 16 s, ends at 19 s, and a sixth would not
+    # end in time. Counting only its sleeps, the driver would give up at 46.5 s.
+    with Stubber(client) as stubber:
+        _resuming(stubber, 5)
+        with pytest.raises(DatabaseResuming, match="still resuming after 19s"):
+            driver.execute("SELECT 1")
+        stubber.assert_no_pending_responses()
+    assert clock.now <= 19
+    assert clock.sleeps == [0.5, 1.0, 2.0, 0.5]
+
+
+@pytest.mark.parametrize(
+    ("timeout", "wait"),
+    [(29, 19), (60, 50), (300, 90), (900, 90), (12, 5), (3, 5)],
+)
+def test_the_resume_wait_leaves_time_before_the_functions_timeout(
+    timeout: float, wait: float
+) -> None:
+    assert resume_wait_for(timeout) == wait
 
 
 def test_sql_errors_become_typed_errors(stubbed: Any) -> None:
