@@ -1,34 +1,36 @@
-"""The CDK app: `npx cdk synth` / `npx cdk deploy --all` (settings: stacks/config.py, cdk.json)."""
+"""The CDK app: `./alex deploy`, or `npx cdk synth` / `npx cdk deploy --all` (settings:
+deploy.toml, described in deploy.example.toml and stacks/config.py)."""
 
 import aws_cdk as cdk
 
 from stacks import nag
 from stacks.analysis import AnalysisStack
 from stacks.api import ApiStack
-from stacks.config import DeployConfig
+from stacks.config import DeploySettings, load_settings
 from stacks.database import DatabaseStack
 from stacks.frontend import FrontendStack
 
 
-def build_app(app: cdk.App) -> tuple[DatabaseStack, AnalysisStack, ApiStack, FrontendStack]:
-    config = DeployConfig.from_context(app.node)
-    database = DatabaseStack(app, "AlexDatabase", config=config)
-    analysis = AnalysisStack(app, "AlexAnalysis", config=config, database=database)
+def build_app(
+    app: cdk.App, settings: DeploySettings | None = None
+) -> tuple[DatabaseStack, AnalysisStack, ApiStack, FrontendStack]:
+    settings = settings or load_settings()
+    database = DatabaseStack(app, "AlexDatabase", settings=settings)
+    analysis = AnalysisStack(app, "AlexAnalysis", settings=settings, database=database)
     # Exported by name, so the API stack's grants on its executions read the same on every synth.
     state_machine_arn = analysis.export_value(
         analysis.state_machine.state_machine_arn, name="AlexAnalysis-StateMachineArn"
     )
-    api = ApiStack(app, "AlexApi", database=database, state_machine_arn=state_machine_arn)
-    frontend = FrontendStack(
-        app,
-        "AlexFrontend",
-        api_endpoint=api.http_api.api_endpoint,
-        clerk_publishable_key=app.node.try_get_context("clerkPublishableKey"),
+    api = ApiStack(
+        app, "AlexApi", settings=settings, database=database, state_machine_arn=state_machine_arn
     )
+    # An import by name is no reference CDK can see: the deploy order must be said.
+    api.add_stack_dependency(analysis)
+    frontend = FrontendStack(app, "AlexFrontend", settings=settings, api=api)
     for key, value in {
         "Project": "alex",
-        "Environment": config.environment,
-        "Owner": config.owner,
+        "Environment": settings.environment,
+        "Owner": settings.owner,
     }.items():
         cdk.Tags.of(app).add(key, value)
     nag.check(app)

@@ -1,8 +1,12 @@
-"""The REST API: an HTTP API (throttled, CORS for the SPA only, access logs) in front of the API
-Lambda, which may start, describe and redrive analyses and use the database, nothing more."""
+"""The REST API: an HTTP API (throttled, access logs) in front of the API Lambda, which may start,
+describe and redrive analyses and use the database, nothing more.
+
+The SPA calls it through its own CloudFront distribution (`/api/*`): same origin, so the API
+answers no CORS preflight. Clerk's tokens name the SPA's origin as their authorized party; the
+API reads that origin from a parameter the frontend stack writes, so nothing is deployed twice.
+"""
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 import jsii
@@ -13,10 +17,12 @@ from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_ssm as ssm
 from aws_cdk import aws_stepfunctions as sfn
-from constructs import Construct, Node
+from constructs import Construct
 
 from stacks import nag
+from stacks.config import DeploySettings
 from stacks.database import DatabaseStack
 from stacks.packaging import (
     API_LAYER_PACKAGES,
@@ -29,6 +35,8 @@ from stacks.packaging import (
 # Requests per second across the stage, and the burst above it, before API Gateway answers 429.
 RATE_LIMIT = 50
 BURST_LIMIT = 100
+# API Gateway gives up on an integration after 30 s.
+API_TIMEOUT = Duration.seconds(29)
 ACCESS_LOG_FORMAT = {
     "requestId": "$context.requestId",
     "ip": "$context.identity.sourceIp",
@@ -41,30 +49,6 @@ ACCESS_LOG_FORMAT = {
     "integrationError": "$context.integrationErrorMessage",
     "responseLength": "$context.responseLength",
 }
-
-
-@dataclass(frozen=True)
-class ApiConfig:
-    """Where the SPA is served from, and the Clerk instance that signs its users in."""
-
-    spa_origin: str
-    clerk_issuer: str | None
-    clerk_jwks_url: str | None
-    authorized_parties: str
-
-    @classmethod
-    def from_context(cls, node: Node) -> "ApiConfig":
-        def get(key: str) -> str | None:
-            value = node.try_get_context(key)
-            return None if value in (None, "") else str(value)
-
-        spa_origin = get("spaOrigin") or "http://localhost:3000"
-        return cls(
-            spa_origin=spa_origin,
-            clerk_issuer=get("clerkIssuer"),
-            clerk_jwks_url=get("clerkJwksUrl"),
-            authorized_parties=get("clerkAuthorizedParties") or spa_origin,
-        )
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)
@@ -87,20 +71,24 @@ class ApiStack(Stack):
         scope: Construct,
         id: str,
         *,
+        settings: DeploySettings,
         database: DatabaseStack,
         state_machine_arn: str,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
-        config = ApiConfig.from_context(self.node)
         state_machine = sfn.StateMachine.from_state_machine_arn(self, "Analysis", state_machine_arn)
 
-        # Clerk shows the signing secret when the webhook endpoint is created; put it here then.
+        # Clerk shows the signing secret when the webhook endpoint is created; it is stored here
+        # as is, plain text `whsec_...` (the placeholder CDK generates is refused until then).
         webhook_secret = secretsmanager.Secret(
             self,
             "ClerkWebhookSecret",
             description="Signing secret (whsec_...) of Clerk's user webhook to this API",
         )
+        self.webhook_secret = webhook_secret
+        # Written by the frontend stack, which is deployed after this one.
+        self.spa_origin_parameter = settings.parameter_name("spa-origin")
         nag.acknowledge(
             webhook_secret,
             "AwsSolutions-SMG4",
@@ -108,16 +96,15 @@ class ApiStack(Stack):
         )
 
         environment = {
-            **database.data_api_environment(),
+            **database.data_api_environment(API_TIMEOUT),
             "POWERTOOLS_SERVICE_NAME": "api",
             "ANALYSIS_STATE_MACHINE_ARN": state_machine.state_machine_arn,
-            "CLERK_AUTHORIZED_PARTIES": config.authorized_parties,
+            "CLERK_AUTHORIZED_PARTIES": ",".join(settings.clerk.authorized_parties),
+            "SPA_ORIGIN_PARAMETER": self.spa_origin_parameter,
             "CLERK_WEBHOOK_SECRET_ARN": webhook_secret.secret_arn,
         }
-        if config.clerk_issuer:
-            environment["CLERK_ISSUER"] = config.clerk_issuer
-        if config.clerk_jwks_url:
-            environment["CLERK_JWKS_URL"] = config.clerk_jwks_url
+        if settings.clerk.issuer:
+            environment["CLERK_ISSUER"] = settings.clerk.issuer
         function = lambda_.Function(
             self,
             "Api",
@@ -134,8 +121,7 @@ class ApiStack(Stack):
                 )
             ],
             memory_size=1024,
-            # API Gateway gives up on an integration after 30 s.
-            timeout=Duration.seconds(29),
+            timeout=API_TIMEOUT,
             tracing=lambda_.Tracing.ACTIVE,
             environment=environment,
             log_group=logs.LogGroup(self, "ApiLogs", retention=logs.RetentionDays.ONE_MONTH),
@@ -143,6 +129,9 @@ class ApiStack(Stack):
         nag.acknowledge_function(function)
         database.cluster.grant_data_api_access(function)
         webhook_secret.grant_read(function)
+        ssm.StringParameter.from_string_parameter_name(
+            self, "SpaOrigin", self.spa_origin_parameter
+        ).grant_read(function)
         state_machine.grant_start_execution(function)
         # Redrive and describe act on executions (one per job), not on the state machine.
         state_machine.grant_execution(
@@ -160,18 +149,6 @@ class ApiStack(Stack):
             description="Alex's REST API for the SPA",
             create_default_stage=False,
             default_integration=integrations.HttpLambdaIntegration("Lambda", function),
-            cors_preflight=apigwv2.CorsPreflightOptions(
-                allow_origins=[config.spa_origin],
-                allow_methods=[
-                    apigwv2.CorsHttpMethod.GET,
-                    apigwv2.CorsHttpMethod.POST,
-                    apigwv2.CorsHttpMethod.PUT,
-                    apigwv2.CorsHttpMethod.DELETE,
-                    apigwv2.CorsHttpMethod.OPTIONS,
-                ],
-                allow_headers=["authorization", "content-type"],
-                max_age=Duration.hours(1),
-            ),
         )
         access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.THREE_MONTHS)
         apigwv2.HttpStage(
@@ -190,6 +167,12 @@ class ApiStack(Stack):
             " authorized party); /health and the Svix-signed webhook are public by design",
         )
         CfnOutput(self, "ApiUrl", value=self.http_api.api_endpoint)
+        CfnOutput(
+            self,
+            "WebhookSecretName",
+            description="Put Clerk's webhook signing secret (whsec_...) in this secret",
+            value=webhook_secret.secret_name,
+        )
 
     def _executions_finding(self, state_machine_arn: str) -> str:
         """cdk-nag's name for the wildcard "every execution of this state machine"."""

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from aws_cdk import CustomResource, Duration, RemovalPolicy, Stack
+from aws_cdk import CfnOutput, CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -10,17 +10,19 @@ from aws_cdk import aws_rds as rds
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
+from runtime.data_api import resume_wait_for
 from shared.db.migrate import MIGRATIONS_DIR
 from stacks import nag
-from stacks.config import DeployConfig
+from stacks.config import DeploySettings
 from stacks.packaging import ARCHITECTURE, RUNTIME, dependency_layer, source_code
 
 DATABASE_NAME = "alex"
+MIGRATE_TIMEOUT = Duration.minutes(5)
 
 
 class DatabaseStack(Stack):
     def __init__(
-        self, scope: Construct, id: str, *, config: DeployConfig, **kwargs: object
+        self, scope: Construct, id: str, *, settings: DeploySettings, **kwargs: object
     ) -> None:
         super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
 
@@ -50,9 +52,9 @@ class DatabaseStack(Stack):
             default_database_name=DATABASE_NAME,
             credentials=rds.Credentials.from_generated_secret("alex_admin"),
             storage_encrypted=True,
-            deletion_protection=config.deletion_protection,
+            deletion_protection=settings.deletion_protection,
             removal_policy=RemovalPolicy.SNAPSHOT
-            if config.deletion_protection
+            if settings.deletion_protection
             else RemovalPolicy.DESTROY,
             vpc=vpc,
             vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
@@ -77,12 +79,12 @@ class DatabaseStack(Stack):
             "the VPC and a Secrets Manager endpoint; docs/deploy.md lists it as "
             "hardening for production",
         )
-        if not config.deletion_protection:
+        if not settings.deletion_protection:
             nag.acknowledge(
                 self.cluster,
                 "AwsSolutions-RDS10",
                 "Off by default so a student can "
-                "delete their stack; `-c deletionProtection=true` for production",
+                "delete their stack; `deletion_protection = true` in deploy.toml for production",
             )
         assert self.cluster.secret is not None
         self.secret = self.cluster.secret
@@ -95,9 +97,9 @@ class DatabaseStack(Stack):
             handler="functions.db_migrate.handler.handler",
             code=source_code(),
             layers=[dependency_layer(self, "Dependencies")],
-            timeout=Duration.minutes(5),
+            timeout=MIGRATE_TIMEOUT,
             memory_size=512,
-            environment=self.data_api_environment(),
+            environment=self.data_api_environment(MIGRATE_TIMEOUT),
             log_group=logs.LogGroup(self, "MigrateLogs", retention=logs.RetentionDays.ONE_MONTH),
         )
         self.cluster.grant_data_api_access(migrator)
@@ -126,11 +128,16 @@ class DatabaseStack(Stack):
             properties={"MigrationsChecksum": checksum},
         )
         schema.node.add_dependency(self.cluster)
+        CfnOutput(self, "ClusterArn", value=self.cluster.cluster_arn)
+        CfnOutput(self, "SecretArn", value=self.secret.secret_arn)
 
-    def data_api_environment(self) -> dict[str, str]:
+    def data_api_environment(self, timeout: Duration) -> dict[str, str]:
+        """What a function with this `timeout` needs to use the database: a cluster paused at
+        0 ACU is waited for only as long as the function can still finish its work."""
         return {
             "ALEX_ENV": "aws",
             "DB_CLUSTER_ARN": self.cluster.cluster_arn,
             "DB_SECRET_ARN": self.secret.secret_arn,
             "DB_NAME": DATABASE_NAME,
+            "DB_RESUME_MAX_WAIT": f"{resume_wait_for(timeout.to_seconds()):g}",
         }

@@ -2,7 +2,8 @@
 only, with the API behind the same distribution under `/api/*` (one origin: no CORS needed).
 
 The build runs as CDK local bundling (`npm ci` and `next build` in `frontend/`), which the tests
-switch off, so synthesis there needs neither Node packages nor a build.
+switch off, so synthesis there needs neither Node packages nor a build. Its settings (the Clerk
+key) are the bundling's environment, which CDK hashes with the sources: a new key, a new asset.
 """
 
 import os
@@ -25,10 +26,13 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3deploy
+from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
 from shared.settings import FRONTEND, SPA_NOT_SOURCES
 from stacks import nag
+from stacks.api import ApiStack
+from stacks.config import ClerkSettings, DeploySettings
 
 # Static export with trailing slashes: `/dashboard/` and `/dashboard` are `dashboard/index.html`.
 INDEX_PAGES = """
@@ -44,24 +48,27 @@ function handler(event) {
 }
 """
 DEPLOYMENT_GRANTS = "CDK's BucketDeployment copies the build from CDK's asset bucket to the site's"
-# Clerk's script and API when a publishable key is set; nothing but this origin otherwise.
-CLERK_SOURCES = "https://*.clerk.accounts.dev https://clerk.com https://*.clerk.com"
+# What Clerk's hosted components load besides its Frontend API (Clerk's CSP guide): Cloudflare's
+# bot protection, Clerk's abuse protection (on ports besides 443) and its images.
+BOT_PROTECTION = "https://challenges.cloudflare.com"
+ABUSE_PROTECTION = "https://*.protect.clerk.com"
+CLERK_IMAGES = "https://img.clerk.com"
+
+
+def build_environment(clerk: ClerkSettings) -> dict[str, str]:
+    """What the SPA's build reads: every value is part of the asset's hash."""
+    return {
+        "NEXT_TELEMETRY_DISABLED": "1",
+        # The API is this distribution's `/api/*`: same origin.
+        "NEXT_PUBLIC_API_URL": "",
+        "NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY": clerk.publishable_key or "",
+    }
 
 
 @jsii.implements(ILocalBundling)
 class _NextBuild:
-    def __init__(self, clerk_publishable_key: str | None) -> None:
-        self.clerk_publishable_key = clerk_publishable_key
-
-    def try_bundle(self, output_dir: str, options: Any) -> bool:
-        env = {
-            **os.environ,
-            "NEXT_TELEMETRY_DISABLED": "1",
-            # The API is this distribution's `/api/*`: same origin.
-            "NEXT_PUBLIC_API_URL": "",
-        }
-        if self.clerk_publishable_key:
-            env["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"] = self.clerk_publishable_key
+    def try_bundle(self, output_dir: str, options: Any) -> bool:  # a BundlingOptions
+        env = {**os.environ, **(options.environment or {})}
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=FRONTEND, env=env, check=True)
         subprocess.run(["npm", "run", "build"], cwd=FRONTEND, env=env, check=True)
         shutil.copytree(FRONTEND / "out", output_dir, dirs_exist_ok=True)
@@ -74,8 +81,8 @@ class FrontendStack(Stack):
         scope: Construct,
         id: str,
         *,
-        api_endpoint: str,
-        clerk_publishable_key: str | None = None,
+        settings: DeploySettings,
+        api: ApiStack,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
@@ -94,12 +101,12 @@ class FrontendStack(Stack):
             "AwsSolutions-S1",
             "The bucket holds only the public static build; CloudFront is the one reader",
         )
-        api = origins.HttpOrigin(
-            Fn.select(2, Fn.split("/", api_endpoint)),  # https://<domain> -> <domain>
+        api_origin = origins.HttpOrigin(
+            Fn.select(2, Fn.split("/", api.http_api.api_endpoint)),  # https://<domain> -> <domain>
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         )
         to_api = cloudfront.BehaviorOptions(
-            origin=api,
+            origin=api_origin,
             viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
@@ -114,7 +121,7 @@ class FrontendStack(Stack):
                 origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=self._headers(clerk_publishable_key),
+                response_headers_policy=self._headers(settings.clerk),
                 function_associations=[
                     cloudfront.FunctionAssociation(
                         function=cloudfront.Function(
@@ -159,7 +166,8 @@ class FrontendStack(Stack):
                     bundling=BundlingOptions(
                         # Required by the API, never used: the local build always succeeds.
                         image=DockerImage.from_registry("local-bundling-only"),
-                        local=_NextBuild(clerk_publishable_key),
+                        local=_NextBuild(),
+                        environment=build_environment(settings.clerk),
                     ),
                 )
             ],
@@ -169,7 +177,22 @@ class FrontendStack(Stack):
             memory_limit=512,
         )
         self._acknowledge_deployment_function(bucket)
-        CfnOutput(self, "SpaUrl", value=f"https://{self.distribution.domain_name}")
+        app_url = f"https://{self.distribution.domain_name}"
+        # The API accepts Clerk tokens minted for this origin (stacks/api.py).
+        ssm.StringParameter(
+            self,
+            "SpaOrigin",
+            parameter_name=api.spa_origin_parameter,
+            description="The SPA's origin: the authorized party of its Clerk tokens",
+            string_value=app_url,
+        )
+        CfnOutput(self, "AppUrl", value=app_url)
+        CfnOutput(
+            self,
+            "WebhookUrl",
+            description="Clerk's user webhook endpoint (user.created, user.updated, user.deleted)",
+            value=f"{app_url}/api/webhooks/clerk",
+        )
 
     def _acknowledge_deployment_function(self, bucket: s3.Bucket) -> None:
         """BucketDeployment's function is CDK's own (a singleton at the stack's root): its
@@ -207,32 +230,14 @@ class FrontendStack(Stack):
         for rule, reason in findings.items():
             nag.acknowledge(function, rule, reason)
 
-    def _headers(self, clerk_publishable_key: str | None) -> cloudfront.ResponseHeadersPolicy:
-        clerk = f" {CLERK_SOURCES}" if clerk_publishable_key else ""
-        frames = f"frame-src{clerk}" if clerk else "frame-src 'none'"
-        csp = "; ".join(
-            [
-                "default-src 'self'",
-                f"script-src 'self'{clerk}",
-                f"connect-src 'self'{clerk}",
-                "img-src 'self' data:",
-                # Next and Recharts set inline styles.
-                "style-src 'self' 'unsafe-inline'",
-                "font-src 'self'",
-                frames,
-                "frame-ancestors 'none'",
-                "base-uri 'self'",
-                "form-action 'self'",
-                "object-src 'none'",
-            ]
-        )
+    def _headers(self, clerk: ClerkSettings) -> cloudfront.ResponseHeadersPolicy:
         return cloudfront.ResponseHeadersPolicy(
             self,
             "Headers",
             comment="Alex SPA: CSP, HSTS, no framing",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=csp, override=True
+                    content_security_policy=content_security_policy(clerk), override=True
                 ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=Duration.days(730),
@@ -250,3 +255,34 @@ class FrontendStack(Stack):
                 ),
             ),
         )
+
+
+def content_security_policy(clerk: ClerkSettings) -> str:
+    """The SPA's CSP: this origin only, and what Clerk's components need when Clerk signs in."""
+    sources: dict[str, list[str]] = {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        # Next, Recharts and Clerk's CSS-in-JS set inline styles.
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "font-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "frame-src": [],
+        "frame-ancestors": [],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "object-src": [],
+    }
+    if clerk.frontend_api:
+        fapi = f"https://{clerk.frontend_api}"
+        for directive, extra in {
+            "script-src": [fapi, BOT_PROTECTION, ABUSE_PROTECTION],
+            "connect-src": [fapi, f"{ABUSE_PROTECTION}:*"],
+            "img-src": [CLERK_IMAGES],
+            "frame-src": [BOT_PROTECTION, ABUSE_PROTECTION],
+        }.items():
+            sources[directive] += extra
+    return "; ".join(
+        " ".join([directive, *(values or ["'none'"])]) for directive, values in sources.items()
+    )

@@ -126,10 +126,11 @@ def cloud_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
     import aws_cdk as cdk
 
     from cdk_app import build_app
+    from stacks.config import DeploySettings
 
     outdir = tmp_path_factory.mktemp("cdk.out")
     app = cdk.App(context={"aws:cdk:bundling-stacks": []}, outdir=str(outdir))
-    build_app(app)
+    build_app(app, DeploySettings())  # the defaults, whatever this checkout's deploy.toml says
     app.synth()
     return outdir
 

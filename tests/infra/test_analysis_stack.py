@@ -1,10 +1,12 @@
 """The synthesized analysis stack: the workflow's shape and retries, functions, roles, events."""
 
+import json
 from typing import Any
 
 import pytest
 
 from stacks.analysis import FUNCTIONS
+from state_machines.steps import STEPS
 from tests.support.templates import definition, resources
 
 TASKS = ["Start job", "Tag instrument", "Write report", "Build charts", "Project retirement",
@@ -95,7 +97,7 @@ def test_functions_run_python_312_on_arm_with_the_shared_layer(analysis: dict[st
     assert handlers == sorted(
         f"functions.{name}.handler.handler"
         for name in ("start_job", "tagger", "reporter", "charter", "retirement",
-                     "finalize_job", "job_events")
+                     "finalize_job", "job_events", "reconcile_jobs")
     )  # fmt: skip
     (layer,) = resources(analysis, "AWS::Lambda::LayerVersion")
     for function in functions.values():
@@ -141,7 +143,14 @@ def test_each_function_may_do_only_its_own_work(analysis: dict[str, Any]) -> Non
             "reporter": {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
             "charter": {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
             "retirement": {"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"},
-            "job_events": {"states:GetExecutionHistory"},
+            # CDK's grant to send to the failure destination (the queue of lost status changes).
+            "job_events": {
+                "states:GetExecutionHistory",
+                "sqs:SendMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:GetQueueUrl",
+            },
+            "reconcile_jobs": {"states:DescribeExecution", "states:GetExecutionHistory"},
         }.get(name, set())
         assert extra == expected, name
         for statement in statements(analysis, role):
@@ -159,16 +168,122 @@ def test_state_machine_invokes_only_its_own_functions(analysis: dict[str, Any]) 
                for s in invoke for r in s["Resource"]}  # fmt: skip
     functions = {
         k for k, v in resources(analysis, "AWS::Lambda::Function").items()
-        if v["Properties"]["Handler"].split(".")[1] != "job_events"
+        if v["Properties"]["Handler"].split(".")[1] not in ("job_events", "reconcile_jobs")
     }  # fmt: skip
     assert targets == functions
 
 
+def rules(analysis: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        "events" if "EventPattern" in r["Properties"] else "sweep": r["Properties"]
+        for r in resources(analysis, "AWS::Events::Rule").values()
+    }
+
+
+def function_named(analysis: dict[str, Any], folder: str) -> str:
+    (found,) = [
+        k
+        for k, v in resources(analysis, "AWS::Lambda::Function").items()
+        if v["Properties"]["Handler"] == f"functions.{folder}.handler.handler"
+    ]
+    return found
+
+
 def test_job_events_rule_listens_to_this_state_machine(analysis: dict[str, Any]) -> None:
-    (rule,) = resources(analysis, "AWS::Events::Rule").values()
-    pattern = rule["Properties"]["EventPattern"]
+    rule = rules(analysis)["events"]
+    pattern = rule["EventPattern"]
     (machine,) = resources(analysis, "AWS::StepFunctions::StateMachine")
     assert pattern["source"] == ["aws.states"]
     assert pattern["detail-type"] == ["Step Functions Execution Status Change"]
     assert pattern["detail"]["stateMachineArn"] == [{"Ref": machine}]
     assert set(pattern["detail"]["status"]) == {"FAILED", "TIMED_OUT", "ABORTED", "RUNNING"}
+
+
+def test_a_status_change_that_cannot_be_recorded_is_kept_in_a_queue(
+    analysis: dict[str, Any],
+) -> None:
+    (queue,) = resources(analysis, "AWS::SQS::Queue")
+    (target,) = rules(analysis)["events"]["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [function_named(analysis, "job_events"), "Arn"]}
+    # Not delivered to Lambda after EventBridge's retries ...
+    assert target["DeadLetterConfig"]["Arn"] == {"Fn::GetAtt": [queue, "Arn"]}
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 8
+    (policy,) = resources(analysis, "AWS::SQS::QueuePolicy").values()
+    (send,) = [
+        s for s in policy["Properties"]["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"
+    ]
+    assert send["Principal"] == {"Service": "events.amazonaws.com"}
+    assert send["Action"] == "sqs:SendMessage"
+    # ... or delivered, and failing after Lambda's own retries of an asynchronous call.
+    (invoke,) = resources(analysis, "AWS::Lambda::EventInvokeConfig").values()
+    on_failure = invoke["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]
+    assert on_failure == {"Fn::GetAtt": [queue, "Arn"]}
+    assert invoke["Properties"]["FunctionName"] == {"Ref": function_named(analysis, "job_events")}
+    properties = resources(analysis, "AWS::SQS::Queue")[queue]["Properties"]
+    assert properties["SqsManagedSseEnabled"] is True
+
+
+def test_a_sweep_ends_jobs_whose_status_change_was_lost(analysis: dict[str, Any]) -> None:
+    sweep = rules(analysis)["sweep"]
+    assert sweep["ScheduleExpression"] == "rate(15 minutes)"
+    (target,) = sweep["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": [function_named(analysis, "reconcile_jobs"), "Arn"]}
+
+
+def test_every_database_wait_ends_before_its_function_times_out(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    checked = 0
+    for template in templates.values():
+        for function in resources(template, "AWS::Lambda::Function").values():
+            properties = function["Properties"]
+            variables = properties.get("Environment", {}).get("Variables", {})
+            if "DB_CLUSTER_ARN" in variables:
+                checked += 1
+                assert float(variables["DB_RESUME_MAX_WAIT"]) < properties["Timeout"] - 5
+    assert checked == len(FUNCTIONS) + 2  # and the API, and the migrations
+
+
+def test_faults_cannot_be_injected_unless_the_deployment_asks(analysis: dict[str, Any]) -> None:
+    assert not resources(analysis, "AWS::SSM::Parameter")
+    for function in resources(analysis, "AWS::Lambda::Function").values():
+        assert "ALEX_FAULTS_PARAMETER" not in function["Properties"]["Environment"]["Variables"]
+
+
+def test_with_fault_injection_every_step_reads_the_faults_parameter(
+    configured_templates: dict[str, dict[str, Any]],
+) -> None:
+    analysis = configured_templates["AlexAnalysis"]
+    ((parameter_id, parameter),) = resources(analysis, "AWS::SSM::Parameter").items()
+    assert parameter["Properties"]["Name"] == "/alex/dev/faults"
+    assert parameter["Properties"]["Value"] == "none"
+    readers = set()
+    for function in resources(analysis, "AWS::Lambda::Function").values():
+        properties = function["Properties"]
+        folder = properties["Handler"].split(".")[1]
+        variables = properties["Environment"]["Variables"]
+        reads = [
+            s for s in statements(analysis, properties["Role"]["Fn::GetAtt"][0])
+            if any(a.startswith("ssm:") for a in actions(s))
+        ]  # fmt: skip
+        if "ALEX_FAULTS_PARAMETER" in variables:
+            assert variables["ALEX_FAULTS_PARAMETER"] == {"Ref": parameter_id}
+            (read,) = reads
+            assert "ssm:GetParameter" in actions(read) and parameter_id in json.dumps(read)
+            readers.add(folder)
+        else:
+            assert not reads
+    assert readers == {step.function for step in STEPS}
+
+
+def test_the_agents_read_langfuse_keys_from_their_secret(analysis: dict[str, Any]) -> None:
+    (secret,) = resources(analysis, "AWS::SecretsManager::Secret")
+    for function in resources(analysis, "AWS::Lambda::Function").values():
+        properties = function["Properties"]
+        variables = properties["Environment"]["Variables"]
+        assert not any(name.startswith("LANGFUSE_") and name != "LANGFUSE_SECRET_ARN"
+                       for name in variables)  # fmt: skip
+        if "BEDROCK_MODEL_ID" in variables:
+            assert variables["LANGFUSE_SECRET_ARN"] == {"Ref": secret}
+            granted = statements(analysis, properties["Role"]["Fn::GetAtt"][0])
+            assert any({"Ref": secret} == s["Resource"] for s in granted)

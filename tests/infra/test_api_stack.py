@@ -1,5 +1,5 @@
-"""The synthesized API stack: HTTP API to the API Lambda, throttled, CORS for the SPA only,
-access logs, least-privilege grants, Clerk settings, and a layer without the agent stack."""
+"""The synthesized API stack: HTTP API to the API Lambda, throttled, no CORS (the SPA is the same
+origin), access logs, least-privilege grants, Clerk settings, a layer without the agent stack."""
 
 import json
 from typing import Any
@@ -8,6 +8,7 @@ import pytest
 
 from stacks.api import BURST_LIMIT, RATE_LIMIT
 from stacks.packaging import API_LAYER_PACKAGES, pinned
+from tests.infra.conftest import FRONTEND_API
 from tests.support.templates import resources
 
 
@@ -64,11 +65,9 @@ def test_the_stage_is_throttled_and_logs_every_request(api: dict[str, Any]) -> N
     assert {"requestId", "status", "latencyMs", "ip"} <= set(json.loads(logs["Format"]))
 
 
-def test_cors_allows_only_the_spa_origin(api: dict[str, Any]) -> None:
-    cors = only(api, "AWS::ApiGatewayV2::Api")["CorsConfiguration"]
-    assert cors["AllowOrigins"] == ["http://localhost:3000"]
-    assert set(cors["AllowHeaders"]) == {"authorization", "content-type"}
-    assert "AllowCredentials" not in cors or cors["AllowCredentials"] is False
+def test_no_other_origin_may_call_the_api_from_a_browser(api: dict[str, Any]) -> None:
+    # The SPA reaches the API through its own distribution's /api/*: nothing needs CORS.
+    assert "CorsConfiguration" not in only(api, "AWS::ApiGatewayV2::Api")
 
 
 def test_the_api_may_start_describe_and_redrive_analyses_and_nothing_else(
@@ -108,27 +107,25 @@ def test_the_lambda_gets_the_deployed_settings_and_never_the_dev_issuer(
     assert environment["ANALYSIS_STATE_MACHINE_ARN"] == {
         "Fn::ImportValue": "AlexAnalysis-StateMachineArn"
     }
-    assert environment["CLERK_AUTHORIZED_PARTIES"] == "http://localhost:3000"
+    # Tokens are accepted from the SPA's origin, read at run time from its parameter.
+    assert environment["CLERK_AUTHORIZED_PARTIES"] == ""
+    assert environment["SPA_ORIGIN_PARAMETER"] == "/alex/dev/spa-origin"
+    assert "CLERK_ISSUER" not in environment  # no key in the default settings
     (webhook_secret,) = resources(api, "AWS::SecretsManager::Secret")
     assert environment["CLERK_WEBHOOK_SECRET_ARN"] == {"Ref": webhook_secret}
     assert {"DB_CLUSTER_ARN", "DB_SECRET_ARN", "DB_NAME"} <= set(environment)
 
 
-def test_clerk_settings_come_from_context() -> None:
-    import aws_cdk as cdk
+def test_the_clerk_issuer_is_the_frontend_api_the_key_names(
+    configured_templates: dict[str, dict[str, Any]],
+) -> None:
+    function = only(configured_templates["AlexApi"], "AWS::Lambda::Function")
+    assert function["Environment"]["Variables"]["CLERK_ISSUER"] == f"https://{FRONTEND_API}"
 
-    from stacks.api import ApiConfig
 
-    app = cdk.App(
-        context={
-            "spaOrigin": "https://app.example.com",
-            "clerkIssuer": "https://clerk.example.com",
-        }
-    )
-    config = ApiConfig.from_context(app.node)
-    assert config.clerk_issuer == "https://clerk.example.com"
-    assert config.authorized_parties == "https://app.example.com"
-    assert config.clerk_jwks_url is None  # the API derives <issuer>/.well-known/jwks.json
+def test_the_api_reads_the_spa_origin_parameter_and_no_other(api: dict[str, Any]) -> None:
+    (resource,) = [s["Resource"] for k, s in statement_list(api) if k.startswith("ssm:")]
+    assert ":parameter/alex/dev/spa-origin" in json.dumps(resource)
 
 
 def test_the_api_layer_holds_no_agent_stack(api: dict[str, Any]) -> None:

@@ -2,11 +2,15 @@
 control), HTTPS only, each page's index.html for its path, security headers, the API under /api/."""
 
 import subprocess
+from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import BundlingOptions, DockerImage
 
-from stacks.frontend import INDEX_PAGES
+from stacks.config import ClerkSettings
+from stacks.frontend import INDEX_PAGES, _NextBuild, build_environment
+from tests.infra.conftest import FRONTEND_API, PUBLISHABLE_KEY
 from tests.support.templates import resources
 
 
@@ -67,8 +71,74 @@ def test_security_headers_deny_framing_and_pin_https(frontend: dict[str, Any]) -
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert "clerk" not in csp  # no Clerk key in the test context: nothing but this origin
+    assert "clerk" not in csp and "cloudflare" not in csp  # no Clerk key: nothing but this origin
     assert headers["ContentTypeOptions"]["Override"] is True
+
+
+def directives(frontend: dict[str, Any]) -> dict[str, set[str]]:
+    (policy,) = resources(frontend, "AWS::CloudFront::ResponseHeadersPolicy").values()
+    config = policy["Properties"]["ResponseHeadersPolicyConfig"]
+    csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    return {name: set(values) for name, *values in (d.split() for d in csp.split("; "))}
+
+
+def test_with_clerk_the_csp_admits_what_clerks_components_need(
+    configured_templates: dict[str, dict[str, Any]],
+) -> None:
+    # Clerk's CSP guide: its Frontend API for scripts and calls, Cloudflare's bot protection for
+    # scripts and frames, Clerk's images, workers from blob:, inline styles.
+    csp = directives(configured_templates["AlexFrontend"])
+    fapi = f"https://{FRONTEND_API}"
+    assert {fapi, "https://challenges.cloudflare.com"} <= csp["script-src"]
+    assert fapi in csp["connect-src"]
+    assert "https://img.clerk.com" in csp["img-src"]
+    assert {"'self'", "blob:"} <= csp["worker-src"]
+    assert "'unsafe-inline'" in csp["style-src"]
+    assert "https://challenges.cloudflare.com" in csp["frame-src"]
+    # ... and nothing wider: no other Clerk instance, no inline or evaluated scripts.
+    assert not any("*.clerk.accounts.dev" in s for s in csp["script-src"] | csp["connect-src"])
+    assert not {"'unsafe-inline'", "'unsafe-eval'"} & csp["script-src"]
+    assert csp["frame-ancestors"] == {"'none'"} and csp["default-src"] == {"'self'"}
+
+
+def spa_asset(frontend: dict[str, Any]) -> list[Any]:
+    (deployment,) = resources(frontend, "Custom::CDKBucketDeployment").values()
+    keys: list[Any] = deployment["Properties"]["SourceObjectKeys"]
+    return keys
+
+
+def test_a_new_clerk_key_ships_a_new_spa_build(
+    templates: dict[str, dict[str, Any]], configured_templates: dict[str, dict[str, Any]]
+) -> None:
+    keyless, with_key = (
+        spa_asset(templates["AlexFrontend"]),
+        spa_asset(configured_templates["AlexFrontend"]),
+    )
+    assert keyless != with_key
+
+
+def test_the_build_reads_exactly_the_settings_the_asset_is_hashed_with(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    environment = build_environment(ClerkSettings(publishable_key=PUBLISHABLE_KEY))
+    assert environment["NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY"] == PUBLISHABLE_KEY
+    builds: list[dict[str, str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **kw: builds.append(kw["env"]))
+    monkeypatch.setattr("shutil.copytree", lambda *a, **kw: None)
+    options = BundlingOptions(image=DockerImage.from_registry("x"), environment=environment)
+    assert _NextBuild().try_bundle(str(tmp_path), options)
+    assert builds and all(environment.items() <= build.items() for build in builds)
+
+
+def test_the_spa_origin_is_written_where_the_api_reads_it(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    (parameter,) = resources(templates["AlexFrontend"], "AWS::SSM::Parameter").values()
+    assert parameter["Properties"]["Name"] == "/alex/dev/spa-origin"
+    assert "DomainName" in str(parameter["Properties"]["Value"])
+    (function,) = resources(templates["AlexApi"], "AWS::Lambda::Function").values()
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert variables["SPA_ORIGIN_PARAMETER"] == "/alex/dev/spa-origin"
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,43 @@
+"""A second synthesis of the app, as a student configures it: Clerk signs in and a step can be
+made to fail. Beside the session's default synthesis (tests/conftest.py), it shows what settings
+change."""
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stacks.config import DeploySettings
+
+FRONTEND_API = "clean-mayfly-62.clerk.accounts.dev"
+PUBLISHABLE_KEY = "pk_test_" + base64.b64encode(f"{FRONTEND_API}$".encode()).decode()
+
+
+def synthesize(outdir: Path, settings: DeploySettings) -> dict[str, dict[str, Any]]:
+    import aws_cdk as cdk
+
+    from cdk_app import build_app
+
+    app = cdk.App(context={"aws:cdk:bundling-stacks": []}, outdir=str(outdir))
+    build_app(app, settings)
+    app.synth()
+    return {
+        path.name.removesuffix(".template.json"): json.loads(path.read_text())
+        for path in outdir.glob("*.template.json")
+    }
+
+
+@pytest.fixture(scope="session")
+def configured_settings() -> DeploySettings:
+    return DeploySettings.model_validate(
+        {"clerk": {"publishable_key": PUBLISHABLE_KEY}, "teaching": {"fault_injection": True}}
+    )
+
+
+@pytest.fixture(scope="session")
+def configured_templates(
+    tmp_path_factory: pytest.TempPathFactory, configured_settings: DeploySettings
+) -> dict[str, dict[str, Any]]:
+    return synthesize(tmp_path_factory.mktemp("configured.cdk.out"), configured_settings)
