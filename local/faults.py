@@ -1,58 +1,19 @@
 """Fault injection for local runs: ALEX_FAULTS makes named functions fail, so retries, failed
-executions and redrive can be shown and tested on one machine.
-
-`ALEX_FAULTS="charter=fail,tagger=throttle:1"`: each entry names a function by its folder in
-`functions/`, then `fail` (a crash) or `throttle` (`ModelThrottled`, which the workflow retries),
-optionally `:N` to fail only its first N calls.
+executions and redrive can be shown and tested on one machine (syntax: runtime/faults.py).
 """
 
 import logging
 import threading
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Any
 
 from local.engine import LambdaError
 from local.invoker import LocalLambda
+from runtime.faults import ERROR_OF_KIND, Fault, parse_faults
 from shared.errors import InvalidInput
 from shared.settings import get_settings
 
-KINDS = ("fail", "throttle")
-ERROR_OF_KIND = {"fail": "Crash", "throttle": "ModelThrottled"}
-
 log = logging.getLogger("alex.faults")
-
-
-@dataclass(frozen=True)
-class Fault:
-    function: str
-    kind: Literal["fail", "throttle"]
-    times: int | None = None
-    """How many first calls fail; None: every call."""
-
-
-def parse_faults(spec: str) -> dict[str, Fault]:
-    """The faults of an ALEX_FAULTS value, by function; raises `InvalidInput` naming a bad entry."""
-    faults: dict[str, Fault] = {}
-    for entry in filter(None, (e.strip() for e in spec.split(","))):
-        function, _, action = (part.strip() for part in entry.partition("="))
-        kind, colon, count = (part.strip() for part in action.partition(":"))
-        if not function or kind not in KINDS or (colon and not _positive(count)):
-            raise InvalidInput(
-                f"ALEX_FAULTS entry {entry!r} is not FUNCTION=fail or FUNCTION=throttle, optionally"
-                " followed by :N (a positive count), e.g. 'charter=fail' or 'tagger=throttle:1'",
-                field="ALEX_FAULTS",
-            )
-        if function in faults:
-            raise InvalidInput(f"ALEX_FAULTS names {function!r} twice", field="ALEX_FAULTS")
-        faults[function] = Fault(
-            function, cast(Literal["fail", "throttle"], kind), int(count) if count else None
-        )
-    return faults
-
-
-def _positive(count: str) -> bool:
-    return count.isdigit() and int(count) > 0
 
 
 class FaultyLambda:

@@ -8,6 +8,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from runtime.database import connect
+from runtime.faults import raise_injected_fault
 from shared.db import Database
 from shared.schemas import StepInput
 from state_machines.steps import Step
@@ -36,6 +37,7 @@ def step_handler(step: Step) -> Callable[[Callable[[dict[str, Any]], dict[str, A
             ids = StepInput.model_validate(event)
             logger.append_keys(job_id=str(ids.job_id), user_id=ids.user_id)
             try:
+                raise_injected_fault(step.function)
                 result = work(event)
             except Exception:
                 metrics.add_metric(name="StepFailed", unit=MetricUnit.Count, value=1)

@@ -2,15 +2,20 @@
 
 The trace id is derived from the job id, so the tagger, reporter, charter and retirement Lambdas
 all add to the same trace. The Agents SDK's spans reach Langfuse through OpenInference's
-instrumentation. Without `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY` tracing is a no-op, and
-the SDK's default export to OpenAI is always switched off.
+instrumentation. The keys are `LANGFUSE_PUBLIC_KEY` and `LANGFUSE_SECRET_KEY` (and `LANGFUSE_HOST`)
+locally, the secret LANGFUSE_SECRET_ARN names in AWS; without keys tracing is a no-op, and the
+SDK's default export to OpenAI is always switched off.
 """
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 from uuid import UUID
+
+from runtime.aws import aws_client
+from shared.settings import get_settings
 
 _client: Any = None
 _configured = False
@@ -28,6 +33,8 @@ def configure_tracing(**langfuse_options: Any) -> Any:
 
     set_trace_processors([])
     keys = {"LANGFUSE_PUBLIC_KEY", "LANGFUSE_SECRET_KEY"}
+    if not langfuse_options and not keys <= os.environ.keys():
+        langfuse_options = _keys_from_secret()
     if langfuse_options or keys <= os.environ.keys():
         from langfuse import Langfuse
         from openinference.instrumentation.openai_agents import OpenAIAgentsInstrumentor
@@ -41,6 +48,22 @@ def configure_tracing(**langfuse_options: Any) -> Any:
         instrumentor.instrument(tracer_provider=provider)
     _configured = True
     return _client
+
+
+def _keys_from_secret() -> dict[str, Any]:
+    """Langfuse's options from the deployment's secret; none while its keys are empty."""
+    secret_arn = get_settings().langfuse_secret_arn
+    if secret_arn is None:
+        return {}
+    value = aws_client("secretsmanager").get_secret_value(SecretId=secret_arn)["SecretString"]
+    keys = json.loads(value)
+    if not (keys.get("public_key") and keys.get("secret_key")):
+        return {}
+    return {
+        "public_key": keys["public_key"],
+        "secret_key": keys["secret_key"],
+        "host": keys.get("host"),
+    }
 
 
 @contextmanager

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     stepfunctions_endpoint_url: str | None = Field(
         None, validation_alias="AWS_ENDPOINT_URL_STEPFUNCTIONS"
     )
+    # A pending or running job whose row has not changed for this long is checked against its
+    # execution, in case its status event was lost: longer than any step may run without writing
+    # (the longest task timeout, 360 s), shorter than the workflow's 30-minute time limit.
+    stale_job_after_s: int = Field(600, validation_alias="ALEX_STALE_JOB_AFTER", ge=0)
 
     # Sign-in: Clerk session tokens, verified against the issuer's JWKS (by default
     # `<issuer>/.well-known/jwks.json`) and accepted from these frontends (`azp`, comma-separated).
@@ -74,6 +78,12 @@ class Settings(BaseSettings):
     stepfunctions_port: int = Field(8083, validation_alias="ALEX_STEPFUNCTIONS_PORT", ge=0)
     api_port: int = Field(8000, validation_alias="ALEX_API_PORT", ge=0)
     faults: str = Field("", validation_alias="ALEX_FAULTS")
+    # Deployed with `teaching.fault_injection`: the SSM parameter naming the steps made to fail.
+    faults_parameter: str | None = Field(None, validation_alias="ALEX_FAULTS_PARAMETER")
+    # Deployed: the SSM parameter holding the SPA's origin (the authorized party of its Clerk
+    # tokens), and the secret holding Langfuse's keys.
+    spa_origin_parameter: str | None = Field(None, validation_alias="SPA_ORIGIN_PARAMETER")
+    langfuse_secret_arn: str | None = Field(None, validation_alias="LANGFUSE_SECRET_ARN")
 
     @field_validator("clerk_authorized_parties", mode="before")
     @classmethod

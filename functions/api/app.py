@@ -13,7 +13,7 @@ from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
 from functions.api.deps import Workflow
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
-from runtime.aws import stepfunctions_client
+from runtime.aws import aws_client, stepfunctions_client
 from runtime.database import connect
 from shared.db import Database
 from shared.settings import Settings
@@ -81,7 +81,7 @@ def _refuse_dev_sign_in_outside_local_runs(settings: Settings, dev_issuer: objec
 def _token_verifier(settings: Settings, dev_issuer: DevSignIn | None) -> TokenVerifier | None:
     """Clerk's issuer and JWKS when configured, else the dev issuer's keys, handed over directly
     (no request to this same server); the same PyJWT checks either way."""
-    parties = settings.clerk_authorized_parties
+    parties = settings.clerk_authorized_parties + _deployed_spa_origin(settings)
     if settings.clerk_issuer:
         issuer = settings.clerk_issuer
         url = settings.clerk_jwks_url or f"{issuer.rstrip('/')}/.well-known/jwks.json"
@@ -89,6 +89,22 @@ def _token_verifier(settings: Settings, dev_issuer: DevSignIn | None) -> TokenVe
     if dev_issuer is not None:
         return TokenVerifier(dev_issuer.issuer, JwkSet(dev_issuer.jwks()), parties)
     return None
+
+
+def _deployed_spa_origin(settings: Settings) -> tuple[str, ...]:
+    """The deployed SPA's origin, which its stack writes to a parameter once CloudFront has named
+    it. Until then the API starts not at all (and tries again on the next request): tokens must
+    never be accepted from any party because the one that counts is not known yet."""
+    if settings.spa_origin_parameter is None:
+        return ()
+    try:
+        parameter = aws_client("ssm", settings).get_parameter(Name=settings.spa_origin_parameter)
+    except Exception as error:
+        raise ConfigurationError(
+            f"cannot read the SPA's origin from the parameter {settings.spa_origin_parameter}"
+            f" (written by the AlexFrontend stack; is it deployed?): {error}"
+        ) from error
+    return (parameter["Parameter"]["Value"],)
 
 
 def create_app(
