@@ -17,7 +17,9 @@ def aws_client(service: str, settings: Settings | None = None, **options: Any) -
 
 def stepfunctions_client(settings: Settings | None = None) -> Any:
     """The Step Functions client: AWS's endpoint, or the one AWS_ENDPOINT_URL_STEPFUNCTIONS names
-    (the local engine's, which checks no signature: locally boto3 signs with stand-in keys)."""
+    (the local engine's, which checks no signature: locally boto3 signs with stand-in keys, in
+    us-east-1 unless a region is set). With ALEX_ENV=aws nothing is assumed: no region from
+    anywhere is boto3's NoRegionError, not a request to a region nobody chose."""
     settings = settings or get_settings()
     options: dict[str, Any] = {"endpoint_url": settings.stepfunctions_endpoint_url}
     if settings.stepfunctions_endpoint_url is not None and settings.environment == "local":
