@@ -11,8 +11,7 @@ each Lambda container would count calls apart, so counts are refused.
 
 import logging
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from runtime.aws import aws_client
 from shared.errors import InvalidInput, ModelThrottled
@@ -69,7 +68,9 @@ def raise_injected_fault(function: str, settings: Settings | None = None) -> Non
     settings = settings or get_settings()
     if settings.faults_parameter is None:
         return
-    spec = _ssm(settings).get_parameter(Name=settings.faults_parameter)["Parameter"]["Value"]
+    # A client per call: only a teaching deployment has the parameter, and it reads it every time.
+    ssm = aws_client("ssm", settings)
+    spec = ssm.get_parameter(Name=settings.faults_parameter)["Parameter"]["Value"]
     source = f"the parameter {settings.faults_parameter}"
     fault = parse_faults(spec, source).get(function)
     if fault is None:
@@ -85,8 +86,3 @@ def raise_injected_fault(function: str, settings: Settings | None = None) -> Non
     if fault.kind == "throttle":
         raise ModelThrottled(message)
     raise Crash(message)
-
-
-@cache
-def _ssm(settings: Settings) -> Any:
-    return aws_client("ssm", settings)

@@ -86,3 +86,40 @@ async def test_a_step_traces_its_agent_and_the_agents_tools(
     (agent,) = [s for s in descendants(spans, step) if s.name == "Reporter"]
     tools = {s.name for s in descendants(spans, agent)}
     assert {"get_profile", "get_portfolio_summary", "get_breakdowns"} <= tools
+
+
+SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:LangfuseKeys-AbCdEf"
+
+
+@pytest.mark.parametrize(
+    ("stored", "options"),
+    [
+        (
+            '{"public_key": "pk-lf-1", "secret_key": "sk-lf-1", "host": "https://eu.langfuse.example"}',
+            {
+                "public_key": "pk-lf-1",
+                "secret_key": "sk-lf-1",
+                "host": "https://eu.langfuse.example",
+            },
+        ),
+        # As deployed, before the operator puts their keys in: tracing stays off.
+        ('{"public_key": "", "secret_key": "", "host": "https://cloud.langfuse.com"}', {}),
+    ],
+)
+def test_in_aws_langfuse_keys_come_from_their_secret(
+    monkeypatch: pytest.MonkeyPatch, stored: str, options: dict[str, str]
+) -> None:
+    from tests.support.aws_standin import AwsStandIn
+
+    with AwsStandIn() as aws:
+        aws.answer("secretsmanager", "GetSecretValue", {"ARN": SECRET_ARN, "SecretString": stored})
+        for name, value in {
+            "LANGFUSE_SECRET_ARN": SECRET_ARN,
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": aws.url,
+            "AWS_REGION": "eu-west-1",
+            "AWS_ACCESS_KEY_ID": "stand-in",
+            "AWS_SECRET_ACCESS_KEY": "stand-in",
+        }.items():
+            monkeypatch.setenv(name, value)
+        assert tracing._keys_from_secret() == options
+        assert [r.body["SecretId"] for r in aws.requests] == [SECRET_ARN]
