@@ -15,7 +15,7 @@ FRONTEND_API = "clean-mayfly-62.clerk.accounts.dev"
 PUBLISHABLE_KEY = "pk_test_" + base64.b64encode(f"{FRONTEND_API}$".encode()).decode()
 
 
-def synthesize(outdir: Path, settings: DeploySettings) -> dict[str, dict[str, Any]]:
+def synthesize(outdir: Path, settings: DeploySettings) -> Path:
     import aws_cdk as cdk
 
     from cdk_app import build_app
@@ -23,10 +23,7 @@ def synthesize(outdir: Path, settings: DeploySettings) -> dict[str, dict[str, An
     app = cdk.App(context={"aws:cdk:bundling-stacks": []}, outdir=str(outdir))
     build_app(app, settings)
     app.synth()
-    return {
-        path.name.removesuffix(".template.json"): json.loads(path.read_text())
-        for path in outdir.glob("*.template.json")
-    }
+    return outdir
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +34,15 @@ def configured_settings() -> DeploySettings:
 
 
 @pytest.fixture(scope="session")
-def configured_templates(
+def configured_assembly(
     tmp_path_factory: pytest.TempPathFactory, configured_settings: DeploySettings
-) -> dict[str, dict[str, Any]]:
+) -> Path:
     return synthesize(tmp_path_factory.mktemp("configured.cdk.out"), configured_settings)
+
+
+@pytest.fixture(scope="session")
+def configured_templates(configured_assembly: Path) -> dict[str, dict[str, Any]]:
+    return {
+        path.name.removesuffix(".template.json"): json.loads(path.read_text())
+        for path in configured_assembly.glob("*.template.json")
+    }

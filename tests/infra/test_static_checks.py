@@ -13,10 +13,12 @@ from shared.settings import PROJECT_ROOT
 from tests.support.templates import definition
 
 
+@pytest.mark.parametrize("assembly", ["cloud_assembly", "configured_assembly"])
 def test_cdk_nag_finds_nothing_unacknowledged_and_every_acknowledgment_has_a_reason(
-    cloud_assembly: Path,
+    request: pytest.FixtureRequest, assembly: str
 ) -> None:
-    report = json.loads((cloud_assembly / "validation-report.json").read_text())
+    directory: Path = request.getfixturevalue(assembly)
+    report = json.loads((directory / "validation-report.json").read_text())
     (nag,) = [p for p in report["pluginReports"] if p["pluginName"] == "AwsSolutions"]
     assert nag["conclusion"] == "success" and nag["violations"] == []
     for suppressed in nag["suppressedViolations"]:
@@ -36,8 +38,10 @@ def test_cdk_nag_fails_synthesis_on_an_unacknowledged_finding(tmp_path: Path) ->
         app.synth()
 
 
-def test_cfn_lint_finds_no_errors(cloud_assembly: Path) -> None:
-    templates = sorted(str(p) for p in cloud_assembly.glob("*.template.json"))
+@pytest.mark.parametrize("assembly", ["cloud_assembly", "configured_assembly"])
+def test_cfn_lint_finds_no_errors(request: pytest.FixtureRequest, assembly: str) -> None:
+    directory: Path = request.getfixturevalue(assembly)
+    templates = sorted(str(p) for p in directory.glob("*.template.json"))
     result = subprocess.run(
         [str(Path(sys.executable).parent / "cfn-lint"), "--format", "parseable", *templates],
         capture_output=True,
