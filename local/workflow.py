@@ -14,7 +14,7 @@ import os
 import socket
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass
 from importlib.metadata import version
@@ -29,10 +29,12 @@ from local.invoker import LocalLambda, local_definition
 from runtime.aws import stepfunctions_client
 from shared.db import Database
 from shared.db.psycopg_driver import PsycopgDriver
+from shared.errors import AlexError
 from shared.settings import PROJECT_ROOT, get_settings
 
 ANALYSIS_STACK = "AlexAnalysis"
 JOB_EVENTS = "functions.job_events.handler"
+RECONCILE_JOBS = "functions.reconcile_jobs.handler"
 # What the analysis stack's template is made of: a change to any of them synthesizes it again.
 TEMPLATE_SOURCES = ("cdk_app.py", "cdk.json", "stacks", "state_machines")
 # Built from the sources, like cdk.out, so it stays with them whatever ALEX_DATA_DIR says.
@@ -118,24 +120,34 @@ def _import_quietly(modules: Iterable[str]) -> None:
 
 
 @contextmanager
-def local_workflow(db: Database, database_url: str, port: int = 0) -> Iterator[LocalWorkflow]:
+def local_workflow(
+    db: Database,
+    database_url: str,
+    port: int = 0,
+    *,
+    lost: Callable[[dict[str, Any]], bool] = lambda event: False,
+) -> Iterator[LocalWorkflow]:
     """The analysis state machine, served on 127.0.0.1:`port` (0: any free port) until the
     block ends; then the executions it runs are stopped, resumable by a redrive.
 
     Its functions run in this process on `database_url` (with ALEX_FAULTS), and each execution
     status change reaches the job through the job-events logic, as the CDK app's EventBridge
-    rule delivers it.
+    rule delivers it, unless `lost(event)`: EventBridge delivers them best effort.
     """
     # The functions read their database from the environment, as they do in Lambda.
     os.environ["DATABASE_URL"] = database_url
     get_settings.cache_clear()
     definition, handlers = local_definition(analysis_template())
-    _import_quietly([path.rpartition(".")[0] for path in handlers.values()] + [JOB_EVENTS])
+    _import_quietly(
+        [path.rpartition(".")[0] for path in handlers.values()] + [JOB_EVENTS, RECONCILE_JOBS]
+    )
     from functions.job_events.handler import parse_event, record_status_change
 
     client: Any = None  # job-events reads the history through the endpoint, served below
 
     def job_events(event: dict[str, Any]) -> None:
+        if lost(event):
+            return
         change = parse_event(event)
         try:
             record_status_change(db, client, change)
@@ -169,6 +181,25 @@ def local_workflow(db: Database, database_url: str, port: int = 0) -> Iterator[L
         if endpoint is not None:
             endpoint.close()
         store_db.close()
+
+
+def sweep_stale_jobs(db: Database, workflow: LocalWorkflow) -> None:
+    """What the CDK app's schedule runs in AWS: every job pending or running unchanged for
+    ALEX_STALE_JOB_AFTER is checked against its execution, so a lost status event (here: one
+    job-events could not record) does not leave it so. A job that cannot be checked is logged,
+    and tried again by the next sweep."""
+    from functions.reconcile_jobs.handler import sweep
+
+    try:
+        swept = sweep(db, workflow.client(), workflow.state_machine_arn)
+    except AlexError as error:  # the database: `alex dev` goes on, and sweeps again later
+        log.warning("could not sweep for stale jobs: %s", error.message)
+        return
+    if swept.unchecked:
+        log.warning(
+            "stale jobs not checked against their executions (see above): %s",
+            ", ".join(map(str, swept.unchecked)),
+        )
 
 
 def _registration(database_url: str) -> Path:

@@ -80,8 +80,15 @@ def current_user(db: DatabaseDep, caller: CallerDep) -> User:
 UserDep = Annotated[User, Depends(current_user)]
 
 
-async def workflow(request: Request) -> Workflow:
+async def configured_workflow(request: Request) -> Workflow | None:
+    """The workflow, when configured: for what works without it too."""
     configured: Workflow | None = request.app.state.workflow
+    return configured
+
+
+async def workflow(
+    configured: Annotated[Workflow | None, Depends(configured_workflow)],
+) -> Workflow:
     if configured is None:
         raise WorkflowUnavailable(
             "the analysis workflow is not configured: set ANALYSIS_STATE_MACHINE_ARN"
@@ -90,7 +97,14 @@ async def workflow(request: Request) -> Workflow:
     return configured
 
 
+async def settings(request: Request) -> Settings:
+    config: Settings = request.app.state.settings
+    return config
+
+
+ConfiguredWorkflowDep = Annotated[Workflow | None, Depends(configured_workflow)]
 WorkflowDep = Annotated[Workflow, Depends(workflow)]
+SettingsDep = Annotated[Settings, Depends(settings)]
 
 
 def webhook_secret(request: Request) -> bytes:

@@ -9,10 +9,13 @@ import click
 
 from local.cli.base import open_database, serve_until, serving
 from local.spa import SpaBuildFailed, spa_build
-from local.workflow import running_workflow
+from local.workflow import running_workflow, sweep_stale_jobs
 from shared.db.migrate import migrate
 from shared.db.seed import TEST_USER_ID, seed_instruments, seed_test_data
 from shared.settings import get_settings
+
+# How often `alex dev` sweeps for jobs whose status events were lost (the CDK app's schedule).
+SWEEP_SECONDS = 60
 
 
 @click.command()
@@ -64,7 +67,16 @@ def dev() -> None:
             click.echo(f"  AWS_ENDPOINT_URL_STEPFUNCTIONS={workflow.endpoint_url}")
             click.echo(f"  ANALYSIS_STATE_MACHINE_ARN={workflow.state_machine_arn}\n")
             click.echo("`alex analyze` runs an analysis from a terminal. Press Ctrl-C to stop.")
-            serve_until(lambda: False)
+            next_sweep = time.monotonic()
+
+            def sweep_now_and_then() -> bool:
+                nonlocal next_sweep
+                if time.monotonic() >= next_sweep:
+                    sweep_stale_jobs(database, workflow)
+                    next_sweep = time.monotonic() + SWEEP_SECONDS
+                return False
+
+            serve_until(sweep_now_and_then)
 
 
 def build_spa() -> Path | None:

@@ -96,6 +96,20 @@ class Jobs:
         )
         return [Job.model_validate(row) for row in rows]
 
+    def stale(self, unchanged_since: datetime, limit: int) -> list[Job]:
+        """Every user's pending or running jobs whose row has not changed since
+        `unchanged_since`, the least recently changed first, at most `limit`.
+
+        Not scoped to a user: for the operator's sweep of jobs whose status events were lost
+        (functions/reconcile_jobs) only. What a user asks for goes through the scoped methods.
+        """
+        rows = self.db.fetch_all(
+            "SELECT * FROM jobs WHERE status IN ('pending', 'running')"
+            " AND updated_at <= :unchanged_since ORDER BY updated_at, id LIMIT :limit",
+            {"unchanged_since": unchanged_since, "limit": limit},
+        )
+        return [Job.model_validate(row) for row in rows]
+
     def set_execution(self, user_id: str, job_id: UUID, execution_arn: str) -> Job:
         return self._update(user_id, job_id, {"execution_arn": execution_arn})
 

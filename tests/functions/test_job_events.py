@@ -15,13 +15,14 @@ import pytest
 from botocore.stub import Stubber
 
 from functions.job_events import handler as job_events
-from functions.job_events.handler import (
+from functions.job_events.handler import parse_event, record_status_change
+from runtime.executions import (
     ABORTED_BY_SIBLING,
     HISTORY_PAGE,
     MAX_CAUSE,
+    NOT_RECORDED,
+    NOT_RECORDED_CAUSE,
     TRUNCATED,
-    parse_event,
-    record_status_change,
 )
 from shared.db import Jobs, Users
 from shared.db.psycopg_driver import PsycopgDriver
@@ -188,7 +189,7 @@ def status_change(
 
 
 def record(db: PsycopgDriver, stepfunctions: tuple[Any, Stubber], event: dict[str, Any]) -> str:
-    return record_status_change(db, stepfunctions[0], parse_event(event))
+    return record_status_change(db, stepfunctions[0], parse_event(event)).outcome
 
 
 def reread(db: PsycopgDriver, job: Job) -> Job:
@@ -547,19 +548,35 @@ def test_a_failure_from_before_a_counted_redrive_is_ignored(
     assert reread(seeded, job) == running
 
 
-@pytest.mark.parametrize(
-    ("status", "redrive_count"), [("RUNNING", 0), ("SUCCEEDED", 0), ("SUCCEEDED", 1)]
-)
-def test_a_first_start_or_a_success_changes_nothing(
-    seeded: PsycopgDriver,
-    job: Job,
-    stepfunctions: tuple[Any, Stubber],
-    status: str,
-    redrive_count: int,
+def test_a_first_start_changes_nothing(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
 ) -> None:
-    event = status_change(job, status, redrive_count=redrive_count)
-    assert record(seeded, stepfunctions, event) == "ignored"
+    assert record(seeded, stepfunctions, status_change(job, "RUNNING")) == "ignored"
     assert reread(seeded, job) == job
+
+
+@pytest.mark.parametrize("redrive_count", [0, 1])
+def test_a_success_of_a_completed_job_changes_nothing(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber], redrive_count: int
+) -> None:
+    completed = Jobs(seeded).set_status(job.clerk_user_id, job.id, "completed")
+    event = status_change(job, "SUCCEEDED", redrive_count=redrive_count)
+    assert record(seeded, stepfunctions, event) == "ignored"
+    assert reread(seeded, job) == completed
+
+
+def test_a_success_over_a_job_not_completed_fails_it_saying_its_end_was_not_recorded(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
+) -> None:
+    # "Finalize job" completes the job before the execution can succeed: a success over a
+    # running job means its end was lost, and no history can tell more.
+    assert record(seeded, stepfunctions, status_change(job, "SUCCEEDED")) == "marked failed"
+
+    failed = reread(seeded, job)
+    assert (failed.status, failed.failed_step) == ("failed", "finalize")
+    assert (failed.error_message, failed.error_cause) == (NOT_RECORDED, NOT_RECORDED_CAUSE)
+    assert "Start a new analysis" in NOT_RECORDED_CAUSE
+    assert failed.steps["finalize"].status == "failed"
 
 
 def test_an_event_for_a_deleted_users_job_is_ignored(

@@ -1,18 +1,35 @@
 """Analyses: start one, follow it, list past ones, retry a failed one from its failed step."""
 
+import logging
 from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
 
-from functions.api.deps import CallerDep, DatabaseDep, UserDep, WorkflowDep
+from functions.api.deps import (
+    CallerDep,
+    ConfiguredWorkflowDep,
+    DatabaseDep,
+    SettingsDep,
+    UserDep,
+    Workflow,
+    WorkflowDep,
+)
 from functions.api.models import AnalysisStarted, JobPage, JobSummary
-from runtime.executions import redrive_job, start_analysis
-from shared.db import Jobs
+from runtime.executions import (
+    WorkflowUnavailable,
+    is_stale,
+    reconcile_job,
+    redrive_job,
+    start_analysis,
+)
+from shared.db import Database, Jobs
 from shared.errors import Conflict
 from shared.schemas import Job, JobCreate
+from shared.settings import Settings
 
 router = APIRouter(prefix="/api", tags=["analysis"])
+log = logging.getLogger("alex.api")
 
 
 @router.post(
@@ -46,12 +63,18 @@ def analyze(
 def list_jobs(
     caller: CallerDep,
     db: DatabaseDep,
+    workflow: ConfiguredWorkflowDep,
+    settings: SettingsDep,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> JobPage:
     """The caller's analyses, most recent first."""
-    # One more than a page tells whether another page follows.
-    jobs = Jobs(db).recent(caller.user_id, limit=limit + 1, offset=offset)
+    # One more than a page tells whether another page follows. At most one of them is pending or
+    # running, so at most one is checked against its execution.
+    jobs = [
+        _current(job, db, workflow, settings)
+        for job in Jobs(db).recent(caller.user_id, limit=limit + 1, offset=offset)
+    ]
     return JobPage(
         items=[JobSummary.model_validate(job, from_attributes=True) for job in jobs[:limit]],
         limit=limit,
@@ -61,10 +84,32 @@ def list_jobs(
 
 
 @router.get("/jobs/{job_id}")
-def get_job(job_id: UUID, caller: CallerDep, db: DatabaseDep) -> Job:
+def get_job(
+    job_id: UUID,
+    caller: CallerDep,
+    db: DatabaseDep,
+    workflow: ConfiguredWorkflowDep,
+    settings: SettingsDep,
+) -> Job:
     """The job's status, per-step progress and results, as the SPA polls them; each step says
     what wrote its result (`generated_by`: a model, "offline" or "none") and any `notice`."""
-    return Jobs(db).get(caller.user_id, job_id)
+    return _current(Jobs(db).get(caller.user_id, job_id), db, workflow, settings)
+
+
+def _current(job: Job, db: Database, workflow: Workflow | None, settings: Settings) -> Job:
+    """The job, first checked against its execution when it has been pending or running
+    unchanged for so long (ALEX_STALE_JOB_AFTER) that its status event was more likely lost
+    than its step slow. As it is when Step Functions cannot say: a read never fails for that."""
+    if workflow is None or not is_stale(job, settings):
+        return job
+    try:
+        recorded = reconcile_job(db, workflow.client, workflow.state_machine_arn, job)
+    except WorkflowUnavailable as error:
+        log.warning(
+            "job %s of %s: not checked against its execution: %s", job.id, job.clerk_user_id, error
+        )
+        return job
+    return recorded.job or job
 
 
 @router.post("/jobs/{job_id}/redrive", status_code=status.HTTP_202_ACCEPTED)
