@@ -33,6 +33,9 @@ def build_app(
         "Owner": settings.owner,
     }.items():
         cdk.Tags.of(app).add(key, value)
+    if not settings.deletion_protection:
+        # A teardown leaves nothing behind but what the student chose to keep.
+        cdk.RemovalPolicies.of(app).destroy(apply_to_resource_types=["AWS::Logs::LogGroup"])
     nag.check(app)
     return database, analysis, api, frontend
 

@@ -59,6 +59,21 @@ def parse_faults(spec: str, source: str = "ALEX_FAULTS") -> dict[str, Fault]:
     return faults
 
 
+def parse_deployed_faults(spec: str, source: str) -> dict[str, Fault]:
+    """The faults of a deployment's parameter: as `parse_faults`, without counts, since each
+    Lambda container would count its own calls."""
+    faults = parse_faults(spec, source)
+    for fault in faults.values():
+        if fault.times is not None:
+            raise InvalidInput(
+                f"{source} asks for {fault.function}={fault.kind}:{fault.times}, but counts work"
+                f" in local runs only: set {fault.function}={fault.kind}, and clear it with"
+                f" {NO_FAULTS!r}",
+                field=source,
+            )
+    return faults
+
+
 def _positive(count: str) -> bool:
     return count.isdigit() and int(count) > 0
 
@@ -72,15 +87,9 @@ def raise_injected_fault(function: str, settings: Settings | None = None) -> Non
     ssm = aws_client("ssm", settings)
     spec = ssm.get_parameter(Name=settings.faults_parameter)["Parameter"]["Value"]
     source = f"the parameter {settings.faults_parameter}"
-    fault = parse_faults(spec, source).get(function)
+    fault = parse_deployed_faults(spec, source).get(function)
     if fault is None:
         return
-    if fault.times is not None:
-        raise InvalidInput(
-            f"{source} asks for {function}={fault.kind}:{fault.times}, but counts work in local"
-            f" runs only: set {function}={fault.kind}, and clear it with {NO_FAULTS!r}",
-            field=source,
-        )
     log.warning("fault injected by %s: %s=%s", source, function, fault.kind)
     message = f"{function}: fault injected by {source} ({fault.kind})"
     if fault.kind == "throttle":

@@ -15,6 +15,7 @@ from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from runtime.faults import NO_FAULTS
 from stacks import nag
 from stacks.config import DeploySettings
 from stacks.database import DatabaseStack
@@ -44,8 +45,6 @@ FUNCTIONS = [
 ]
 # Steps stuck behind a lost status event are found by the sweep this often.
 SWEEP_EVERY = Duration.minutes(15)
-NO_FAULTS = "none"
-"""The faults parameter's value when no step is made to fail (SSM refuses an empty string)."""
 
 
 class AnalysisStack(Stack):

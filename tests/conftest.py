@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import boto3
 import psycopg
 import pytest
 from psycopg.conninfo import make_conninfo
@@ -24,6 +25,7 @@ from shared.db import Database
 from shared.db.migrate import migrate
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.settings import get_settings
+from tests.support.aws_standin import PROFILE_REGION, AwsStandIn
 from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN, StandInDataApi
 
 
@@ -141,3 +143,45 @@ def templates(cloud_assembly: Path) -> dict[str, dict[str, Any]]:
         path.name.removesuffix(".template.json"): json.loads(path.read_text())
         for path in cloud_assembly.glob("*.template.json")
     }
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[AwsStandIn]:
+    """An AWS account as a stand-in: ALEX_ENV=aws, stand-in keys, a profile whose region is
+    PROFILE_REGION, and the endpoints of the services Alex calls at the stand-in; no region in
+    the environment."""
+    config = tmp_path / "aws-config"
+    config.write_text(
+        f"[profile alex-test]\nregion = {PROFILE_REGION}\n\n[profile no-region]\noutput = json\n"
+    )
+    with AwsStandIn() as aws:
+        for name in (
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "AWS_ENDPOINT_URL_SFN",
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "DATABASE_URL",
+        ):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in {
+            "ALEX_ENV": "aws",
+            "AWS_CONFIG_FILE": str(config),
+            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "aws-credentials"),
+            "AWS_PROFILE": "alex-test",
+            "AWS_ACCESS_KEY_ID": "AKIDSTANDIN",
+            "AWS_SECRET_ACCESS_KEY": "stand-in",
+            "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_ENDPOINT_URL_STEPFUNCTIONS": aws.url,  # Alex's setting, passed as endpoint_url
+            "AWS_ENDPOINT_URL_RDS_DATA": aws.url,  # botocore's own, by service id
+            "AWS_ENDPOINT_URL_SECRETS_MANAGER": aws.url,
+            "AWS_ENDPOINT_URL_SSM": aws.url,
+            "AWS_ENDPOINT_URL_STS": aws.url,
+            "DB_CLUSTER_ARN": CLUSTER_ARN,
+            "DB_SECRET_ARN": SECRET_ARN,
+        }.items():
+            monkeypatch.setenv(name, value)
+        # boto3 reads the profile when it makes its default session: make it anew, here.
+        monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+        yield aws

@@ -2,10 +2,6 @@
 AWS_DEFAULT_REGION) when set, else boto3's own chain, here a profile in AWS_CONFIG_FILE. The
 requests go to a stand-in for AWS's endpoints, which reads the region each was signed for."""
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import boto3
 import pytest
 from botocore import xform_name
 from botocore.exceptions import NoRegionError
@@ -18,55 +14,15 @@ from shared.db import Jobs, Users
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.schemas import JobCreate, UserCreate
-from tests.support.aws_standin import AwsStandIn
-from tests.support.data_api_standin import CLUSTER_ARN, SECRET_ARN, StandInDataApi
+from tests.support.aws_standin import PROFILE_REGION, AwsStandIn
+from tests.support.data_api_standin import StandInDataApi
 
-PROFILE_REGION = "eu-west-1"
 EXECUTION_ARN = f"arn:aws:states:{PROFILE_REGION}:123456789012:execution:AlexAnalysis:job"
 ONE = {
     "columnMetadata": [{"name": "one", "label": "one", "typeName": "int4"}],
     "records": [[{"longValue": 1}]],
     "numberOfRecordsUpdated": 0,
 }
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[AwsStandIn]:
-    """ALEX_ENV=aws, stand-in keys, a profile whose region is PROFILE_REGION, and the three
-    services' endpoints at the stand-in; no region in the environment."""
-    config = tmp_path / "config"
-    config.write_text(
-        f"[profile alex-test]\nregion = {PROFILE_REGION}\n\n[profile no-region]\noutput = json\n"
-    )
-    with AwsStandIn() as aws:
-        for name in (
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_SESSION_TOKEN",
-            "AWS_ENDPOINT_URL",
-            "AWS_ENDPOINT_URL_SFN",
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-            "DATABASE_URL",
-        ):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in {
-            "ALEX_ENV": "aws",
-            "AWS_CONFIG_FILE": str(config),
-            "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),
-            "AWS_PROFILE": "alex-test",
-            "AWS_ACCESS_KEY_ID": "AKIDSTANDIN",
-            "AWS_SECRET_ACCESS_KEY": "stand-in",
-            "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_ENDPOINT_URL_STEPFUNCTIONS": aws.url,  # Alex's setting, passed as endpoint_url
-            "AWS_ENDPOINT_URL_RDS_DATA": aws.url,  # botocore's own, by service id
-            "AWS_ENDPOINT_URL_SECRETS_MANAGER": aws.url,
-            "DB_CLUSTER_ARN": CLUSTER_ARN,
-            "DB_SECRET_ARN": SECRET_ARN,
-        }.items():
-            monkeypatch.setenv(name, value)
-        # boto3 reads the profile when it makes its default session: make it anew, here.
-        monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-        yield aws
 
 
 def _call_each_service(aws: AwsStandIn) -> None:

@@ -4,6 +4,7 @@ One module per command group; `main` gathers them.
 """
 
 from local.cli.analyze import analyze
+from local.cli.aws import deploy, destroy, faults
 from local.cli.base import main
 from local.cli.db import db
 from local.cli.dev import dev, workflow
@@ -11,7 +12,7 @@ from local.cli.jobs import jobs
 from local.cli.steps import steps
 from local.cli.test import test
 
-for command in (dev, workflow, analyze, jobs, db, steps, test):
+for command in (dev, workflow, analyze, jobs, db, steps, test, deploy, destroy, faults):
     main.add_command(command)
 
 __all__ = ["main"]

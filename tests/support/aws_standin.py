@@ -34,6 +34,8 @@ from urllib.parse import parse_qsl, urlsplit
 import botocore.session
 from botocore.exceptions import ClientError, UnknownServiceError
 
+PROFILE_REGION = "eu-west-1"
+"""The region of the stand-in account's profile (the `aws` fixture, tests/conftest.py)."""
 _SCOPE = re.compile(
     r"Credential=(?P<key>[^/,]+)/\d{8}/(?P<region>[^/]+)/(?P<service>[^/]+)/aws4_request"
 )
