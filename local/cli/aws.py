@@ -185,8 +185,8 @@ def destroy(yes: bool) -> None:
         " console.\n"
         "  log groups that Lambda created itself for CDK's helper functions (/aws/lambda/Alex*),"
         " a few KB: delete them in the CloudWatch console if you like.\n"
-        "  Secrets Manager keeps deleted secrets for 7 to 30 days, at no charge, then removes"
-        " them."
+        "  Secrets Manager may keep a deleted secret for its recovery window (7 to 30 days)"
+        " before it is gone for good."
     )
 
 
