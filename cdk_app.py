@@ -9,11 +9,12 @@ from stacks.api import ApiStack
 from stacks.config import DeploySettings, load_settings
 from stacks.database import DatabaseStack
 from stacks.frontend import FrontendStack
+from stacks.observability import ObservabilityStack
 
 
 def build_app(
     app: cdk.App, settings: DeploySettings | None = None
-) -> tuple[DatabaseStack, AnalysisStack, ApiStack, FrontendStack]:
+) -> tuple[DatabaseStack, AnalysisStack, ApiStack, FrontendStack, ObservabilityStack]:
     settings = settings or load_settings()
     database = DatabaseStack(app, "AlexDatabase", settings=settings)
     analysis = AnalysisStack(app, "AlexAnalysis", settings=settings, database=database)
@@ -27,6 +28,14 @@ def build_app(
     # An import by name is no reference CDK can see: the deploy order must be said.
     api.add_stack_dependency(analysis)
     frontend = FrontendStack(app, "AlexFrontend", settings=settings, api=api)
+    observability = ObservabilityStack(
+        app,
+        "AlexObservability",
+        settings=settings,
+        analysis=analysis,
+        api=api,
+        frontend=frontend,
+    )
     for key, value in {
         "Project": "alex",
         "Environment": settings.environment,
@@ -37,7 +46,7 @@ def build_app(
         # A teardown leaves nothing behind but what the student chose to keep.
         cdk.RemovalPolicies.of(app).destroy(apply_to_resource_types=["AWS::Logs::LogGroup"])
     nag.check(app)
-    return database, analysis, api, frontend
+    return database, analysis, api, frontend, observability
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from agents import Agent, FunctionTool, Model, RunConfig, RunContextWrapper, Run
 from agents.exceptions import ModelBehaviorError, UserError
 from pydantic import ValidationError
 
+from runtime import metrics
 from runtime.model_factory import OFFLINE, OFFLINE_NOTICE, OfflineModel
 from runtime.tracing import configure_tracing
 from shared.db import Database, Jobs
@@ -105,11 +106,13 @@ async def run_agent(
             except (ValueError, ValidationError) as error:
                 problem = str(error)
             else:
+                cost_usd = estimated_cost(model, input_tokens, output_tokens)
+                metrics.model_usage(input_tokens, output_tokens, cost_usd)
                 return AgentOutcome(
                     value=value,
                     input_tokens=input_tokens,
                     output_tokens=output_tokens,
-                    cost_usd=estimated_cost(model, input_tokens, output_tokens),
+                    cost_usd=cost_usd,
                     generated_by=model_label(model),
                 )
         log.warning("%s: invalid output on attempt %d: %s", agent.name, attempt, problem)

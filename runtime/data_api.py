@@ -138,8 +138,10 @@ class DataApiDriver(Database):
         max_wait: float = MAX_RESUME_WAIT_S,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        on_call: Callable[[float, bool], None] = lambda seconds, failed: None,
     ) -> None:
         self._client = client
+        self._on_call = on_call
         self._target = {"resourceArn": cluster_arn, "secretArn": secret_arn}
         self._database = database
         self._max_wait = max_wait
@@ -161,10 +163,13 @@ class DataApiDriver(Database):
                 response: dict[str, Any] = getattr(self._client, operation)(
                     **self._target, **request
                 )
+                self._on_call(self._clock() - called, False)
                 return response
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
                 message = error.response.get("Error", {}).get("Message", str(error))
+                # A paused cluster's answer is a wait, not an error of the database.
+                self._on_call(self._clock() - called, code != RESUMING)
                 if code == RESUMING:
                     now = self._clock()
                     pause = min(delay, deadline - now - (now - called))

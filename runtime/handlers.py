@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
+from runtime import metrics as measured
 from runtime.database import connect
 from runtime.faults import raise_injected_fault
 from shared.db import Database
@@ -18,8 +19,9 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 @cache
 def database() -> Database:
-    """The database, connected once per Lambda container (or process) and reused."""
-    return connect()
+    """The database, connected once per Lambda container (or process) and reused; its Data API
+    calls are measured."""
+    return connect(on_data_api_call=measured.data_api_call)
 
 
 def step_handler(step: Step) -> Callable[[Callable[[dict[str, Any]], dict[str, Any]]], Handler]:

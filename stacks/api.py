@@ -117,7 +117,7 @@ class ApiStack(Stack):
                     self,
                     "Dependencies",
                     API_LAYER_PACKAGES,
-                    "The API's Python dependencies: FastAPI, Mangum, PyJWT, Pydantic",
+                    "The API's Python dependencies: FastAPI, Mangum, PyJWT, Pydantic, Powertools",
                 )
             ],
             memory_size=1024,
@@ -126,6 +126,7 @@ class ApiStack(Stack):
             environment=environment,
             log_group=logs.LogGroup(self, "ApiLogs", retention=logs.RetentionDays.ONE_MONTH),
         )
+        self.function = function
         nag.acknowledge_function(function)
         database.cluster.grant_data_api_access(function)
         webhook_secret.grant_read(function)

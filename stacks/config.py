@@ -24,6 +24,7 @@ SETTINGS_ENV = "ALEX_DEPLOY_SETTINGS"
 PRODUCTION = "prod"
 _PUBLISHABLE_KEY = re.compile(r"pk_(test|live)_([A-Za-z0-9+/=_-]+)")
 _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d+)?")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 class SettingsError(ValueError):
@@ -85,6 +86,24 @@ class TeachingSettings(_Section):
     )
 
 
+class OperationsSettings(_Section):
+    alarm_email: str | None = Field(
+        None, description="Where the alarms and budget alerts are e-mailed (AWS asks to confirm)"
+    )
+    monthly_budget_usd: float = Field(
+        50, gt=0, description="The monthly AWS Budgets limit for the project's tagged resources"
+    )
+
+    @field_validator("alarm_email", mode="before")
+    @classmethod
+    def _email(cls, email: Any) -> Any:
+        if email == "":  # the example file's "not set yet"
+            return None
+        if isinstance(email, str) and not _EMAIL.fullmatch(email):
+            raise ValueError(f"{email!r} is not an e-mail address")
+        return email
+
+
 class DeploySettings(_Section):
     environment: str = Field("dev", pattern=r"^[a-z][a-z0-9-]{0,19}$")
     owner: str = "alex-team"
@@ -92,6 +111,7 @@ class DeploySettings(_Section):
     clerk: ClerkSettings = ClerkSettings()
     model: ModelSettings = ModelSettings()
     teaching: TeachingSettings = TeachingSettings()
+    operations: OperationsSettings = OperationsSettings()
 
     @model_validator(mode="after")
     def _no_faults_in_production(self) -> "DeploySettings":

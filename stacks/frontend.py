@@ -92,7 +92,10 @@ class FrontendStack(Stack):
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             encryption=s3.BucketEncryption.S3_MANAGED,
             enforce_ssl=True,
-            # Only the build lives here: rebuilt by every deploy.
+            # Only the build lives here: rebuilt by every deploy. Versions let an operator put
+            # back the previous build's files while a fix is deployed.
+            versioned=True,
+            lifecycle_rules=[s3.LifecycleRule(noncurrent_version_expiration=Duration.days(30))],
             removal_policy=RemovalPolicy.DESTROY,
             auto_delete_objects=True,
         )

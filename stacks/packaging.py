@@ -32,7 +32,14 @@ LAYER_PACKAGES = (
 )
 LAYER_DESCRIPTION = "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy"
 # The API's layer: no agents and no LiteLLM, so its cold start stays short.
-API_LAYER_PACKAGES = ("fastapi", "mangum", "pydantic", "pydantic-settings", "pyjwt")
+API_LAYER_PACKAGES = (
+    "aws-lambda-powertools",
+    "fastapi",
+    "mangum",
+    "pydantic",
+    "pydantic-settings",
+    "pyjwt",
+)
 RUNTIME = lambda_.Runtime.PYTHON_3_12
 ARCHITECTURE = lambda_.Architecture.ARM_64
 

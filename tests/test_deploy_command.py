@@ -41,6 +41,10 @@ OUTPUTS = {
         "AppUrl": "https://d111.cloudfront.net",
         "WebhookUrl": "https://d111.cloudfront.net/api/webhooks/clerk",
     },
+    "AlexObservability": {
+        "DashboardUrl": "https://console/cloudwatch#dashboards:name=Alex",
+        "AlarmTopicArn": "arn:sns:alarms",
+    },
 }
 # Records its arguments and region, writes the outputs a deploy would, and exits as told.
 STAND_IN_CDK = f"""#!{sys.executable}
@@ -82,9 +86,7 @@ class Student:
 
 
 @pytest.fixture
-def student(
-    aws: AwsStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Student]:
+def student(aws: AwsStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Student]:
     """A student's checkout: deploy settings in a file of their own, the stand-in `cdk`, and
     an account (the profile's region) where CDK is bootstrapped and SSM keeps parameters."""
     cdk = tmp_path / "cdk"
@@ -253,9 +255,9 @@ def test_what_a_teardown_keeps_follows_deletion_protection(
 
     kept = deploy_module.kept_resources(protected)
 
-    assert ("AlexDatabase", "AWS::RDS::DBCluster", "snapshotted") in {
-        (stack, kind, how) for stack, _, kind, how in kept
-    }
+    kinds = {(stack, kind, how) for stack, _, kind, how in kept}
+    assert ("AlexDatabase", "AWS::RDS::DBCluster", "snapshotted") in kinds
+    assert ("AlexObservability", "AWS::S3::Bucket", "retained") in kinds  # the audit trail
     log_groups = [stack for stack, _, kind, how in kept if kind == "AWS::Logs::LogGroup"]
     assert set(log_groups) == {"AlexDatabase", "AlexAnalysis", "AlexApi"}
 

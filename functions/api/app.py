@@ -13,6 +13,7 @@ from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
 from functions.api.deps import Workflow
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
+from runtime import metrics
 from runtime.aws import aws_client, stepfunctions_client
 from runtime.database import connect
 from shared.db import Database
@@ -114,7 +115,7 @@ def create_app(
     Clerk, or with `dev_issuer` in a local run."""
     _refuse_dev_sign_in_outside_local_runs(settings, dev_issuer)
     verifier = _token_verifier(settings, dev_issuer)
-    database = db or connect(settings)
+    database = db or connect(settings, on_data_api_call=metrics.data_api_call)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -41,6 +41,8 @@ OUTPUTS = (
     ("AlexFrontend", "WebhookUrl", "the endpoint to give Clerk's webhook"),
     ("AlexAnalysis", "LangfuseKeysSecret", "Langfuse keys, to trace the agents (optional)"),
     ("AlexAnalysis", "FaultsParameter", "the steps made to fail (`./alex faults`)"),
+    ("AlexObservability", "DashboardUrl", "the operators' dashboard (docs/operate.md)"),
+    ("AlexObservability", "AlarmTopicArn", "where the alarms go"),
 )
 STEP_FUNCTIONS = frozenset(step.function for step in STEPS)
 # What CloudFormation leaves behind when it deletes a stack.
@@ -159,6 +161,14 @@ def next_steps(outputs: dict[str, dict[str, str]], settings: DeploySettings) -> 
             "Make a step fail on purpose with `./alex faults set charter=fail`, watch the"
             " failure, clear it with `./alex faults clear`, and redrive."
         )
+    if settings.operations.alarm_email:
+        steps.append(
+            f"Confirm the alarm subscription AWS e-mailed to {settings.operations.alarm_email}."
+        )
+    steps.append(
+        "Activate the Project cost-allocation tag once, so the budget counts this app's cost"
+        " (docs/operate.md)."
+    )
     steps.append("`./alex destroy` removes it all when you are done.")
     return "\nNext:\n" + "\n".join(f"  {n}. {step}" for n, step in enumerate(steps, 1))
 

@@ -86,8 +86,9 @@ def test_an_api_gateway_event_reaches_the_routes(
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delitem(sys.modules, "functions.api.handler", raising=False)
-    handler = importlib.import_module("functions.api.handler").handler
-    request.addfinalizer(handler.app.state.db.close)  # the app Lambda would keep for its life
+    module = importlib.import_module("functions.api.handler")
+    handler = module.handler
+    request.addfinalizer(module.adapter.app.state.db.close)  # the app Lambda would keep for life
     headers = {"authorization": f"Bearer {issuer.mint('user_lambda', 'Lambda', azp=SPA_ORIGIN)}"}
 
     created = handler(

@@ -275,3 +275,20 @@ def test_sql_errors_become_typed_errors(stubbed: Any) -> None:
     assert excinfo.value.constraint == "positions_quantity_check"
     with pytest.raises(DatabaseError, match="BadRequestException: syntax error"):
         driver.execute("SELEC")
+
+
+def test_each_call_is_measured_and_only_real_errors_count_as_failures(
+    client: Any, clock: FakeClock
+) -> None:
+    heard: list[tuple[float, bool]] = []
+    driver = _driver(client, clock, on_call=lambda seconds, failed: heard.append((seconds, failed)))
+    clock.call_s = 0.25
+    with Stubber(client) as stubber:
+        _resuming(stubber, 1)
+        stubber.add_response("execute_statement", {"numberOfRecordsUpdated": 1})
+        stubber.add_client_error("execute_statement", "BadRequestException", "syntax error")
+        assert driver.execute("UPDATE jobs SET status = status") == 1
+        with pytest.raises(DatabaseError):
+            driver.execute("SELEC")
+    # The resuming answer is a wait, not an error; the syntax error is one.
+    assert heard == [(0.25, False), (0.25, False), (0.25, True)]

@@ -1,6 +1,6 @@
-"""A second synthesis of the app, as a student configures it: Clerk signs in and a step can be
-made to fail. Beside the session's default synthesis (tests/conftest.py), it shows what settings
-change."""
+"""A second synthesis of the app, as a student configures it: Clerk signs in, a step can be
+made to fail, and alarms are e-mailed. Beside the session's default synthesis
+(tests/conftest.py), it shows what settings change."""
 
 import base64
 import json
@@ -12,6 +12,7 @@ import pytest
 from stacks.config import DeploySettings
 
 FRONTEND_API = "clean-mayfly-62.clerk.accounts.dev"
+ALARM_EMAIL = "operator@example.com"
 PUBLISHABLE_KEY = "pk_test_" + base64.b64encode(f"{FRONTEND_API}$".encode()).decode()
 
 
@@ -29,7 +30,11 @@ def synthesize(outdir: Path, settings: DeploySettings) -> Path:
 @pytest.fixture(scope="session")
 def configured_settings() -> DeploySettings:
     return DeploySettings.model_validate(
-        {"clerk": {"publishable_key": PUBLISHABLE_KEY}, "teaching": {"fault_injection": True}}
+        {
+            "clerk": {"publishable_key": PUBLISHABLE_KEY},
+            "teaching": {"fault_injection": True},
+            "operations": {"alarm_email": ALARM_EMAIL, "monthly_budget_usd": 20},
+        }
     )
 
 

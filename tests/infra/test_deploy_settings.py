@@ -38,6 +38,8 @@ def test_the_clerk_issuer_and_frontend_api_come_from_the_publishable_key(tmp_pat
         ('[modle]\nbedrock_region = "us-east-1"\n', "modle"),
         ('environment = "Prod env"\n', "environment"),
         ("deletion_protection = 3\n", "deletion_protection"),
+        ('[operations]\nalarm_email = "ops at example"\n', "operations.alarm_email"),
+        ("[operations]\nmonthly_budget_usd = 0\n", "operations.monthly_budget_usd"),
     ],
 )
 def test_a_bad_value_is_refused_naming_its_key(tmp_path: Path, text: str, named: str) -> None:
