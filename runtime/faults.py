@@ -37,8 +37,9 @@ class Crash(Exception):
     """A step made to fail on purpose; the workflow does not retry it."""
 
 
-def parse_faults(spec: str, source: str = "ALEX_FAULTS") -> dict[str, Fault]:
-    """The faults of `spec`, by function; raises `InvalidInput` naming a bad entry."""
+def parse_faults(spec: str, source: str = "ALEX_FAULTS", counted: bool = True) -> dict[str, Fault]:
+    """The faults of `spec`, by function; raises `InvalidInput` naming a bad entry. Unless
+    `counted`, the message offers no counts (the deployed path refuses them)."""
     faults: dict[str, Fault] = {}
     if spec.strip() == NO_FAULTS:
         return faults
@@ -46,11 +47,13 @@ def parse_faults(spec: str, source: str = "ALEX_FAULTS") -> dict[str, Fault]:
         function, _, action = (part.strip() for part in entry.partition("="))
         kind, colon, count = (part.strip() for part in action.partition(":"))
         if not function or kind not in KINDS or (colon and not _positive(count)):
-            raise InvalidInput(
-                f"{source} entry {entry!r} is not FUNCTION=fail or FUNCTION=throttle, optionally"
-                " followed by :N (a positive count), e.g. 'charter=fail' or 'tagger=throttle:1'",
-                field=source,
+            expected = (
+                "FUNCTION=fail or FUNCTION=throttle, optionally followed by :N (a positive"
+                " count), e.g. 'charter=fail' or 'tagger=throttle:1'"
+                if counted
+                else "FUNCTION=fail or FUNCTION=throttle, e.g. 'charter=fail' or 'tagger=throttle'"
             )
+            raise InvalidInput(f"{source} entry {entry!r} is not {expected}", field=source)
         if function in faults:
             raise InvalidInput(f"{source} names {function!r} twice", field=source)
         faults[function] = Fault(
@@ -62,7 +65,7 @@ def parse_faults(spec: str, source: str = "ALEX_FAULTS") -> dict[str, Fault]:
 def parse_deployed_faults(spec: str, source: str) -> dict[str, Fault]:
     """The faults of a deployment's parameter: as `parse_faults`, without counts, since each
     Lambda container would count its own calls."""
-    faults = parse_faults(spec, source)
+    faults = parse_faults(spec, source, counted=False)
     for fault in faults.values():
         if fault.times is not None:
             raise InvalidInput(

@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     # tokens), and the secret holding Langfuse's keys.
     spa_origin_parameter: str | None = Field(None, validation_alias="SPA_ORIGIN_PARAMETER")
     langfuse_secret_arn: str | None = Field(None, validation_alias="LANGFUSE_SECRET_ARN")
+    # Deployed: the secret CloudFront sends to the API (X-Origin-Verify); a request without it is
+    # refused, so the API is reached only through CloudFront and its WAF.
+    origin_secret_arn: str | None = Field(None, validation_alias="ORIGIN_VERIFY_SECRET_ARN")
 
     @field_validator("clerk_authorized_parties", mode="before")
     @classmethod

@@ -176,7 +176,7 @@ class AnalysisStack(Stack):
             )
             nag.acknowledge(
                 self.functions[name],
-                "AwsSolutions-IAM5[Resource::arn:aws:states:<AWS::Region>:<AWS::AccountId>:"
+                f"AwsSolutions-IAM5[Resource::arn:aws:states:{self.region}:<AWS::AccountId>:"
                 f"execution:<{self.get_logical_id(self.state_machine.node.default_child)}.Name>:*]",  # type: ignore[arg-type]
                 "Each job is a new execution of this one state machine: it is read by name",
             )

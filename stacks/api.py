@@ -87,6 +87,21 @@ class ApiStack(Stack):
             description="Signing secret (whsec_...) of Clerk's user webhook to this API",
         )
         self.webhook_secret = webhook_secret
+        # CloudFront sends it to the API on every request (stacks/frontend.py), and the API
+        # refuses a request without it: no way around the WAF to API Gateway's own URL.
+        self.origin_secret = secretsmanager.Secret(
+            self,
+            "OriginVerifySecret",
+            description="The header value CloudFront sends to the API (X-Origin-Verify)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                exclude_punctuation=True, password_length=48
+            ),
+        )
+        nag.acknowledge(
+            self.origin_secret,
+            "AwsSolutions-SMG4",
+            "CloudFront and the API must change together, by hand: docs/operate.md says how",
+        )
         # Written by the frontend stack, which is deployed after this one.
         self.spa_origin_parameter = settings.parameter_name("spa-origin")
         nag.acknowledge(
@@ -102,6 +117,7 @@ class ApiStack(Stack):
             "CLERK_AUTHORIZED_PARTIES": ",".join(settings.clerk.authorized_parties),
             "SPA_ORIGIN_PARAMETER": self.spa_origin_parameter,
             "CLERK_WEBHOOK_SECRET_ARN": webhook_secret.secret_arn,
+            "ORIGIN_VERIFY_SECRET_ARN": self.origin_secret.secret_arn,
         }
         if settings.clerk.issuer:
             environment["CLERK_ISSUER"] = settings.clerk.issuer
@@ -130,6 +146,7 @@ class ApiStack(Stack):
         nag.acknowledge_function(function)
         database.cluster.grant_data_api_access(function)
         webhook_secret.grant_read(function)
+        self.origin_secret.grant_read(function)
         ssm.StringParameter.from_string_parameter_name(
             self, "SpaOrigin", self.spa_origin_parameter
         ).grant_read(function)
@@ -179,6 +196,6 @@ class ApiStack(Stack):
         """cdk-nag's name for the wildcard "every execution of this state machine"."""
         name = Arn.split(state_machine_arn, ArnFormat.COLON_RESOURCE_NAME).resource_name
         return (
-            "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:"
+            f"arn:<AWS::Partition>:states:{self.region}:<AWS::AccountId>:execution:"
             f"{json.dumps(self.resolve(name), separators=(',', ':'))}:*"
         )

@@ -20,7 +20,8 @@ from shared.settings import PROJECT_ROOT
 SETTINGS_FILE = PROJECT_ROOT / "deploy.toml"
 EXAMPLE_FILE = PROJECT_ROOT / "deploy.example.toml"
 SETTINGS_ENV = "ALEX_DEPLOY_SETTINGS"
-"""Names another settings file (tests, or a second deployment)."""
+"""Names another settings file (tests). One account and region holds one Alex: the stacks'
+names are fixed."""
 PRODUCTION = "prod"
 _PUBLISHABLE_KEY = re.compile(r"pk_(test|live)_([A-Za-z0-9+/=_-]+)")
 _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d+)?")
@@ -125,7 +126,7 @@ class DeploySettings(_Section):
         return self
 
     def parameter_name(self, name: str) -> str:
-        """The SSM parameter `name` of this deployment (one account may hold several)."""
+        """The SSM parameter `name` of this deployment."""
         return f"/alex/{self.environment}/{name}"
 
 

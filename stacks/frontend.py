@@ -53,6 +53,7 @@ DEPLOYMENT_GRANTS = "CDK's BucketDeployment copies the build from CDK's asset bu
 BOT_PROTECTION = "https://challenges.cloudflare.com"
 ABUSE_PROTECTION = "https://*.protect.clerk.com"
 CLERK_IMAGES = "https://img.clerk.com"
+ORIGIN_HEADER = "X-Origin-Verify"
 
 
 def build_environment(clerk: ClerkSettings) -> dict[str, str]:
@@ -83,6 +84,7 @@ class FrontendStack(Stack):
         *,
         settings: DeploySettings,
         api: ApiStack,
+        web_acl_arn: str,
         **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
@@ -107,24 +109,31 @@ class FrontendStack(Stack):
         api_origin = origins.HttpOrigin(
             Fn.select(2, Fn.split("/", api.http_api.api_endpoint)),  # https://<domain> -> <domain>
             protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            # The API refuses a request without it (functions/api/origin.py).
+            custom_headers={
+                ORIGIN_HEADER: api.origin_secret.secret_value.unsafe_unwrap(),
+            },
         )
+        headers = self._headers(settings.clerk)
         to_api = cloudfront.BehaviorOptions(
             origin=api_origin,
             viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
             origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+            response_headers_policy=headers,
         )
         self.distribution = cloudfront.Distribution(
             self,
             "Distribution",
             comment="Alex: the SPA, and its API under /api/",
+            web_acl_id=web_acl_arn,
             default_root_object="index.html",
             default_behavior=cloudfront.BehaviorOptions(
                 origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=self._headers(settings.clerk),
+                response_headers_policy=headers,
                 function_associations=[
                     cloudfront.FunctionAssociation(
                         function=cloudfront.Function(
@@ -150,7 +159,6 @@ class FrontendStack(Stack):
         )
         for rule, reason in (
             ("AwsSolutions-CFR1", "No geographic restriction: the product is offered everywhere"),
-            ("AwsSolutions-CFR2", "WAF is attached by the observability and security stack"),
             ("AwsSolutions-CFR3", "Access logs are left to the operator (they need ACLs on S3)"),
             (
                 "AwsSolutions-CFR4",
@@ -225,7 +233,7 @@ class FrontendStack(Stack):
                 f"AwsSolutions-IAM5[Resource::{resource}]": DEPLOYMENT_GRANTS
                 for resource in (
                     "arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-"
-                    "<AWS::Region>/*",
+                    f"{self.region}/*",
                     f"<{bucket_arn}.Arn>/*",
                 )
             },

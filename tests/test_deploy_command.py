@@ -128,9 +128,10 @@ def test_a_first_deploy_bootstraps_the_account_then_deploys_every_stack(
     result = student.run("deploy")
 
     assert result.exit_code == 0, result.output
-    assert [call["arguments"][:2] for call in student.cdk_calls] == [
-        ["bootstrap", f"aws://{ACCOUNT}/{PROFILE_REGION}"],
-        ["deploy", "--all"],
+    assert [call["arguments"][:3] for call in student.cdk_calls] == [
+        # The app's region, and us-east-1 where CloudFront's web ACL must be.
+        ["bootstrap", f"aws://{ACCOUNT}/{PROFILE_REGION}", f"aws://{ACCOUNT}/us-east-1"],
+        ["deploy", "--all", "--require-approval"],
     ]
     deploy = student.cdk_calls[1]["arguments"]
     assert deploy[2:4] == ["--require-approval", "never"]
@@ -138,7 +139,11 @@ def test_a_first_deploy_bootstraps_the_account_then_deploys_every_stack(
     # The CDK CLI deploys where boto3 found the account: the profile's region, said explicitly.
     assert {call["region"] for call in student.cdk_calls} == {PROFILE_REGION}
     assert {call["cwd"] for call in student.cdk_calls} == {str(deploy_module.PROJECT_ROOT)}
-    assert student.aws.signed_for() == {("sts", PROFILE_REGION), ("ssm", PROFILE_REGION)}
+    assert student.aws.signed_for() == {
+        ("sts", PROFILE_REGION),
+        ("ssm", PROFILE_REGION),
+        ("ssm", "us-east-1"),
+    }
     for outputs in OUTPUTS.values():
         for key, value in outputs.items():
             assert f"{key:<20}{value}" in result.output
@@ -164,8 +169,9 @@ def test_the_first_deploy_writes_the_settings_file_to_edit_and_deploys_nothing(
 ) -> None:
     result = student.run("deploy")
 
-    assert result.exit_code == 1
+    assert result.exit_code == 0
     assert f"Created {student.settings} from deploy.example.toml" in result.output
+    assert "Next: edit it" in result.output
     assert student.settings.read_text() == EXAMPLE_FILE.read_text()
     assert student.cdk_calls == []
     assert student.aws.requests == []
@@ -202,9 +208,31 @@ def test_without_credentials_the_deploy_says_how_to_set_them(student: Student) -
     result = student.run("deploy")
 
     assert result.exit_code == 1
-    assert "No usable AWS credentials" in result.output
+    assert "AWS refused to give the caller's identity (STS): InvalidClientTokenId" in result.output
     assert "aws sts get-caller-identity" in result.output
     assert student.cdk_calls == []
+
+
+def test_without_a_region_the_deploy_says_how_to_set_one(
+    student: Student, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    student.configure(clerk={"publishable_key": PUBLISHABLE_KEY})
+    monkeypatch.setenv("AWS_PROFILE", "no-region")
+
+    result = student.run("deploy")
+
+    assert result.exit_code == 1
+    assert "No AWS region: set one with `aws configure set region" in result.output
+    assert student.cdk_calls == []
+    assert student.aws.requests == []
+
+
+def test_destroy_on_a_checkout_without_settings_creates_none(student: Student) -> None:
+    result = student.run("destroy", "--yes")
+
+    assert result.exit_code == 0, result.output
+    assert not student.settings.exists()
+    assert [call["arguments"][0] for call in student.cdk_calls] == ["destroy"]
 
 
 def test_a_failed_cdk_deploy_fails_the_command_without_claiming_outputs(

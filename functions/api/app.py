@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
 from functions.api.deps import Workflow
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
+from functions.api.origin import OriginGuard
 from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
 from runtime import metrics
 from runtime.aws import aws_client, stepfunctions_client
@@ -139,6 +140,8 @@ def create_app(
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
+    if settings.origin_secret_arn:
+        app.add_middleware(OriginGuard, settings=settings)
     app.include_router(health.router)
     for resource in (user, accounts, positions, instruments, jobs, webhooks):
         app.include_router(resource.router, responses=ERROR_RESPONSES)

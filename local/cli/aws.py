@@ -23,6 +23,7 @@ from stacks.config import (
     load_settings,
     settings_path,
 )
+from stacks.edge import WAF_REGION
 from state_machines.steps import STEPS
 
 CDK = PROJECT_ROOT / "node_modules" / ".bin" / "cdk"
@@ -54,29 +55,61 @@ class Account:
     the profile), the same for the CDK CLI, which is handed that region."""
 
     def __init__(self) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import NoCredentialsError
 
-        try:
+        with aws_errors("the caller's identity (STS)"):
             sts = aws_client("sts")
-            self.id: str = sts.get_caller_identity()["Account"]
-        except (BotoCoreError, ClientError) as error:
-            raise click.ClickException(
-                f"No usable AWS credentials ({error}). Configure them (`aws configure`, or"
-                " AWS_PROFILE for a named profile) and check with `aws sts get-caller-identity`."
-            ) from error
-        self.region: str = sts.meta.region_name
+            region = sts.meta.region_name
+            # Without a region, boto3 asks STS's global endpoint: nowhere to deploy to.
+            if region in (None, "aws-global"):
+                raise click.ClickException(
+                    "No AWS region: set one with `aws configure set region eu-west-1` (or"
+                    " AWS_REGION=...) and run again."
+                )
+            try:
+                self.id: str = sts.get_caller_identity()["Account"]
+            except NoCredentialsError as error:
+                raise click.ClickException(
+                    "No AWS credentials: configure them (`aws configure`, or AWS_PROFILE for a"
+                    " named profile) and check with `aws sts get-caller-identity`."
+                ) from error
+        self.region: str = region
 
     @property
     def environment(self) -> str:
         return f"aws://{self.id}/{self.region}"
 
-    def is_bootstrapped(self) -> bool:
-        ssm = aws_client("ssm", region_name=self.region)
-        try:
-            ssm.get_parameter(Name=BOOTSTRAP_VERSION)
-        except ssm.exceptions.ParameterNotFound:
-            return False
-        return True
+    def unbootstrapped(self) -> list[str]:
+        """The environments the app deploys to (this region, and us-east-1 for the web ACL
+        CloudFront needs) where CDK was never bootstrapped."""
+        missing = []
+        for region in dict.fromkeys((self.region, WAF_REGION)):
+            with aws_errors(f"CDK's bootstrap version in {region} (SSM)"):
+                ssm = aws_client("ssm", region_name=region)
+                try:
+                    ssm.get_parameter(Name=BOOTSTRAP_VERSION)
+                except ssm.exceptions.ParameterNotFound:
+                    missing.append(f"aws://{self.id}/{region}")
+        return missing
+
+
+@contextmanager
+def aws_errors(reading: str) -> Iterator[None]:
+    """What AWS (or the way to it) refused, said plainly instead of a traceback."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
+
+    try:
+        yield
+    except ClientError as error:
+        details = error.response.get("Error", {})
+        raise click.ClickException(
+            f"AWS refused to give {reading}: {details.get('Code')}: {details.get('Message')}."
+            " Check that your credentials are current (`aws sts get-caller-identity`) and may"
+            " deploy (CloudFormation, IAM, S3, SSM)."
+        ) from error
+    except (BotoCoreError, ResponseParserError) as error:
+        raise click.ClickException(f"Could not read {reading}: {error}") from error
 
 
 def cdk(*arguments: str, region: str) -> None:
@@ -90,15 +123,8 @@ def cdk(*arguments: str, region: str) -> None:
         raise click.ClickException(f"`cdk {arguments[0]}` failed (see above).")
 
 
-def deploy_settings() -> DeploySettings:
-    """The deploy settings; the first time, deploy.toml is created from the example, to edit."""
-    path = settings_path()
-    if not path.exists():
-        shutil.copyfile(EXAMPLE_FILE, path)
-        raise click.ClickException(
-            f"Created {path} from {EXAMPLE_FILE.name}. Edit it (at least clerk.publishable_key),"
-            " then run `./alex deploy` again."
-        )
+def deploy_settings(path: Path | None = None) -> DeploySettings:
+    """The deploy settings (the defaults without a file), or a clear error naming the key."""
     try:
         return load_settings(path)
     except SettingsError as error:
@@ -114,16 +140,25 @@ def ready_account() -> Account:
 @click.command()
 def deploy() -> None:
     """Deploy every stack to your AWS account, bootstrapping CDK there first if needed."""
-    settings = deploy_settings()
+    path = settings_path()
+    if not path.exists():
+        shutil.copyfile(EXAMPLE_FILE, path)
+        click.echo(
+            f"Created {path} from {EXAMPLE_FILE.name}.\nNext: edit it (at least"
+            " clerk.publishable_key), then run `./alex deploy` again."
+        )
+        return
+    settings = deploy_settings(path)
     if settings.clerk.publishable_key is None:
         raise click.ClickException(
             f"clerk.publishable_key is not set in {settings_path()}: without it nobody can sign"
             " in. Copy it from your Clerk application's dashboard (API keys)."
         )
     account = ready_account()
-    if not account.is_bootstrapped():
-        click.echo(f"CDK is not bootstrapped in {account.environment}: bootstrapping it.")
-        cdk("bootstrap", account.environment, region=account.region)
+    missing = account.unbootstrapped()
+    if missing:
+        click.echo(f"CDK is not bootstrapped in {' and '.join(missing)}: bootstrapping.")
+        cdk("bootstrap", *missing, region=account.region)
     outputs_file = get_settings().data_dir / "deploy-outputs.json"
     outputs_file.parent.mkdir(parents=True, exist_ok=True)
     # --all deploys in the assembly's dependency order; nothing asks for approval, since this
@@ -177,8 +212,13 @@ def next_steps(outputs: dict[str, dict[str, str]], settings: DeploySettings) -> 
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def destroy(yes: bool) -> None:
     """Delete every stack the deploy created, then say what is left and may still cost money."""
-    deploy_settings()  # the same app (and stack names) as deployed
+    settings = deploy_settings()
     account = ready_account()
+    if settings.deletion_protection:
+        click.echo(
+            "deletion_protection is on: turn off the cluster's deletion protection in the RDS"
+            " console first (Modify), or the database stack cannot be deleted."
+        )
     if not yes:
         click.confirm(
             f"Delete Alex's stacks, its database and every user's data in {account.environment}?",
@@ -189,7 +229,8 @@ def destroy(yes: bool) -> None:
     for stack, resource, kind, kept in kept_resources(ASSEMBLY):
         click.echo(f"  {kind} {resource} of {stack} ({kept} on delete, by the stack's design)")
     click.echo(
-        f"  the CDK bootstrap stack CDKToolkit in {account.environment}: its staging bucket"
+        f"  the CDK bootstrap stack CDKToolkit in {account.environment} (and in"
+        f" aws://{account.id}/{WAF_REGION}, for the web ACL): its staging bucket"
         " holds the uploaded assets (a few hundred MB of S3 storage, cents a month). Keep it for"
         " the next deploy, or empty its bucket and delete the stack in the CloudFormation"
         " console.\n"
@@ -229,7 +270,7 @@ def faults_parameter(settings: DeploySettings) -> str:
     return settings.parameter_name("faults")
 
 
-@faults.command("set")
+@faults.command("set", short_help="Make steps fail from their next call.")
 @click.argument("spec")
 def faults_set(spec: str) -> None:
     """Make steps fail from their next call, e.g. `charter=fail` (a crash, not retried) or

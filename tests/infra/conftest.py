@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from stacks.config import DeploySettings
+from tests.conftest import STACK_REGION
 
 FRONTEND_API = "clean-mayfly-62.clerk.accounts.dev"
 ALARM_EMAIL = "operator@example.com"
@@ -22,7 +23,7 @@ def synthesize(outdir: Path, settings: DeploySettings) -> Path:
     from cdk_app import build_app
 
     app = cdk.App(context={"aws:cdk:bundling-stacks": []}, outdir=str(outdir))
-    build_app(app, settings)
+    build_app(app, settings, region=STACK_REGION)
     app.synth()
     return outdir
 
