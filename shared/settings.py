@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(None, validation_alias="DATABASE_URL")
     db_cluster_arn: str | None = Field(None, validation_alias="DB_CLUSTER_ARN")
     db_secret_arn: str | None = Field(None, validation_alias="DB_SECRET_ARN")
+    # The migration step only: the application role's secret, whose role it creates and grants.
+    db_app_secret_arn: str | None = Field(None, validation_alias="DB_APP_SECRET_ARN")
     db_name: str = Field("alex", validation_alias="DB_NAME")
     aws_region: str | None = Field(
         None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")

@@ -131,7 +131,7 @@ class AnalysisStack(Stack):
                     self, f"{spec.name}-logs", retention=logs.RetentionDays.ONE_MONTH
                 ),
             )
-            database.cluster.grant_data_api_access(function)
+            database.grant_data_access(function)
             if spec.uses_model:
                 function.add_to_role_policy(bedrock)
                 self.langfuse_keys.grant_read(function)

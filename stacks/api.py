@@ -144,7 +144,7 @@ class ApiStack(Stack):
         )
         self.function = function
         nag.acknowledge_function(function)
-        database.cluster.grant_data_api_access(function)
+        database.grant_data_access(function)
         webhook_secret.grant_read(function)
         self.origin_secret.grant_read(function)
         ssm.StringParameter.from_string_parameter_name(

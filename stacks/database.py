@@ -4,6 +4,7 @@ import hashlib
 
 from aws_cdk import CfnOutput, CustomResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_rds as rds
@@ -12,11 +13,22 @@ from constructs import Construct
 
 from runtime.data_api import resume_wait_for
 from shared.db.migrate import MIGRATIONS_DIR
+from shared.db.roles import APP_ROLE
 from stacks import nag
 from stacks.config import DeploySettings
 from stacks.packaging import ARCHITECTURE, RUNTIME, dependency_layer, source_code
 
 DATABASE_NAME = "alex"
+DATA_API_ACTIONS = (
+    "BatchExecuteStatement",
+    "BeginTransaction",
+    "CommitTransaction",
+    "ExecuteStatement",
+    "RollbackTransaction",
+)
+# Characters a generated password never holds: CDK's defaults for a database secret, and the
+# ones a SQL string literal cannot take as they are (shared/db/roles.py writes it into one).
+PASSWORD_EXCLUDES = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"
 MIGRATE_TIMEOUT = Duration.minutes(5)
 
 
@@ -72,13 +84,6 @@ class DatabaseStack(Stack):
             "Nothing connects to the cluster "
             "directly: the Data API authenticates with IAM and the secret",
         )
-        nag.acknowledge(
-            self.cluster,
-            "AwsSolutions-SMG4",
-            "Rotation needs a rotation Lambda in "
-            "the VPC and a Secrets Manager endpoint; docs/deploy.md lists it as "
-            "hardening for production",
-        )
         if not settings.deletion_protection:
             nag.acknowledge(
                 self.cluster,
@@ -87,7 +92,22 @@ class DatabaseStack(Stack):
                 "delete their stack; `deletion_protection = true` in deploy.toml for production",
             )
         assert self.cluster.secret is not None
-        self.secret = self.cluster.secret
+        self.master_secret = self.cluster.secret
+        # What every runtime function signs in as: rows only (shared/db/roles.py). Only the
+        # migration step below uses the master secret, to create this role and grant it.
+        self.app_secret = rds.DatabaseSecret(
+            self, "AppSecret", username=APP_ROLE, exclude_characters=PASSWORD_EXCLUDES
+        )
+        self.app_secret.attach(self.cluster)
+        # The master secret is the cluster's child.
+        for secret in (self.app_secret, self.cluster):
+            nag.acknowledge(
+                secret,
+                "AwsSolutions-SMG4",
+                "Rotation needs a rotation Lambda that reaches the cluster inside its VPC and a"
+                " Secrets Manager endpoint there; docs/deploy.md lists it as hardening for"
+                " production",
+            )
 
         migrator = lambda_.Function(
             self,
@@ -99,10 +119,15 @@ class DatabaseStack(Stack):
             layers=[dependency_layer(self, "Dependencies")],
             timeout=MIGRATE_TIMEOUT,
             memory_size=512,
-            environment=self.data_api_environment(MIGRATE_TIMEOUT),
+            environment={
+                **self.data_api_environment(MIGRATE_TIMEOUT),
+                "DB_SECRET_ARN": self.master_secret.secret_arn,
+                "DB_APP_SECRET_ARN": self.app_secret.secret_arn,
+            },
             log_group=logs.LogGroup(self, "MigrateLogs", retention=logs.RetentionDays.ONE_MONTH),
         )
-        self.cluster.grant_data_api_access(migrator)
+        self.cluster.grant_data_api_access(migrator)  # with the master secret
+        self.app_secret.grant_read(migrator)
         nag.acknowledge_function(migrator)
         provider = cr.Provider(self, "MigrateProvider", on_event_handler=migrator)
         nag.acknowledge(
@@ -129,7 +154,13 @@ class DatabaseStack(Stack):
         )
         schema.node.add_dependency(self.cluster)
         CfnOutput(self, "ClusterArn", value=self.cluster.cluster_arn)
-        CfnOutput(self, "SecretArn", value=self.secret.secret_arn)
+        CfnOutput(
+            self,
+            "SecretArn",
+            description="The application role's secret (rows only): DB_SECRET_ARN for the CLI",
+            value=self.app_secret.secret_arn,
+        )
+        CfnOutput(self, "MasterSecretArn", value=self.master_secret.secret_arn)
 
     def data_api_environment(self, timeout: Duration) -> dict[str, str]:
         """What a function with this `timeout` needs to use the database: a cluster paused at
@@ -137,7 +168,18 @@ class DatabaseStack(Stack):
         return {
             "ALEX_ENV": "aws",
             "DB_CLUSTER_ARN": self.cluster.cluster_arn,
-            "DB_SECRET_ARN": self.secret.secret_arn,
+            "DB_SECRET_ARN": self.app_secret.secret_arn,
             "DB_NAME": DATABASE_NAME,
             "DB_RESUME_MAX_WAIT": f"{resume_wait_for(timeout.to_seconds()):g}",
         }
+
+    def grant_data_access(self, function: lambda_.IFunction) -> None:
+        """The Data API on this cluster as the application role: its secret, never the master's
+        (which the cluster's own `grant_data_api_access` would hand out)."""
+        function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=[f"rds-data:{action}" for action in DATA_API_ACTIONS],
+                resources=[self.cluster.cluster_arn],
+            )
+        )
+        self.app_secret.grant_read(function)
