@@ -13,7 +13,9 @@ from runtime.metrics import NAMESPACE
 
 
 @pytest.fixture(autouse=True)
-def no_metrics_from_earlier_tests() -> None:
+def metrics_as_in_lambda(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A local workflow switches them off for the whole process (local/workflow.py).
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
     # Powertools keeps one set of metrics per process, which other tests' agents add to.
     Metrics(namespace=NAMESPACE).clear_metrics()
 
