@@ -119,6 +119,7 @@ class DatabaseStack(Stack):
             layers=[dependency_layer(self, "Dependencies")],
             timeout=MIGRATE_TIMEOUT,
             memory_size=512,
+            tracing=lambda_.Tracing.ACTIVE,
             environment={
                 **self.data_api_environment(MIGRATE_TIMEOUT),
                 "DB_SECRET_ARN": self.master_secret.secret_arn,

@@ -25,6 +25,28 @@ def test_cdk_nag_finds_nothing_unacknowledged_and_every_acknowledgment_has_a_rea
         assert len(suppressed.get("reason", "")) > 20, suppressed["ruleName"]
 
 
+@pytest.mark.parametrize("assembly", ["cloud_assembly", "configured_assembly"])
+def test_every_acknowledgment_answers_a_finding_cdk_nag_made(
+    request: pytest.FixtureRequest, assembly: str
+) -> None:
+    directory: Path = request.getfixturevalue(assembly)
+    report = json.loads((directory / "validation-report.json").read_text())
+    (nag,) = [p for p in report["pluginReports"] if p["pluginName"] == "AwsSolutions"]
+    found = {(s["acknowledgedAt"], s["ruleName"]) for s in nag["suppressedViolations"]}
+    # CDK records each acknowledgment in the stack's metadata, by construct path.
+    acknowledged = {
+        (path.lstrip("/"), rule.removeprefix("AwsSolutions::"))
+        for metadata in directory.glob("*.metadata.json")
+        for path, entries in json.loads(metadata.read_text()).items()
+        for entry in entries
+        if entry["type"] == "aws:cdk:acknowledged-rules"
+        for rule in entry["data"]
+        if rule.startswith("AwsSolutions::")
+    }
+    assert acknowledged
+    assert acknowledged - found == set()
+
+
 def test_cdk_nag_fails_synthesis_on_an_unacknowledged_finding(tmp_path: Path) -> None:
     import aws_cdk as cdk
     from aws_cdk import aws_sqs as sqs
