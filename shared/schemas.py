@@ -346,6 +346,27 @@ class Job(JobCreate, Stored):
         return {name: steps[name] for name in STEP_NAMES if name in steps}
 
 
+class AgentUsage(Stored):
+    """One agent's model usage over a month of a user's analyses."""
+
+    agent: str = Field(description="The agent: tagger, reporter, charter or retirement.")
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Annotated[Decimal, JsonNumber] = Field(description="Estimated, from model prices.")
+
+
+class MonthlyUsage(Stored):
+    """What one user's analyses of one month cost in model usage."""
+
+    clerk_user_id: str
+    month: str = Field(description="The calendar month, YYYY-MM (UTC).")
+    analyses: int = Field(description="Analyses started that month.")
+    input_tokens: int
+    output_tokens: int
+    cost_usd: Annotated[Decimal, JsonNumber] = Field(description="Estimated, from model prices.")
+    by_agent: list[AgentUsage]
+
+
 # --- Workflow ----------------------------------------------------------------------------------
 
 

@@ -13,7 +13,16 @@ from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
 from functions.api.deps import Workflow
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from functions.api.origin import OriginGuard
-from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
+from functions.api.routes import (
+    accounts,
+    health,
+    instruments,
+    jobs,
+    positions,
+    usage,
+    user,
+    webhooks,
+)
 from runtime import metrics
 from runtime.aws import aws_client, stepfunctions_client
 from runtime.database import connect
@@ -143,7 +152,7 @@ def create_app(
     if settings.origin_secret_arn:
         app.add_middleware(OriginGuard, settings=settings)
     app.include_router(health.router)
-    for resource in (user, accounts, positions, instruments, jobs, webhooks):
+    for resource in (user, accounts, positions, instruments, jobs, usage, webhooks):
         app.include_router(resource.router, responses=ERROR_RESPONSES)
     if dev_issuer is not None:
         app.include_router(dev_issuer.router(settings.clerk_authorized_parties))

@@ -11,8 +11,9 @@ from local.cli.dev import dev, workflow
 from local.cli.jobs import jobs
 from local.cli.steps import steps
 from local.cli.test import test
+from local.cli.usage import usage
 
-for command in (dev, workflow, analyze, jobs, db, steps, test, deploy, destroy, faults):
+for command in (dev, workflow, analyze, jobs, usage, db, steps, test, deploy, destroy, faults):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -18,6 +18,7 @@ from shared.schemas import (
     Job,
     JobCreate,
     JobStatus,
+    MonthlyUsage,
     PayloadKind,
     StepName,
     StepState,
@@ -95,6 +96,42 @@ class Jobs:
             {"user_id": user_id, "limit": limit, "offset": offset},
         )
         return [Job.model_validate(row) for row in rows]
+
+    def monthly_usage(self, user_id: str | None, since: datetime) -> list[MonthlyUsage]:
+        """Model usage and estimated cost per user and calendar month (UTC) of the analyses
+        started since `since`, most recent month first, then the costliest user; with a
+        `user_id`, that user's only (what the API shows), else every user's (the operator's)."""
+        scope = {"user_id": user_id, "since": since}
+        where = (
+            "created_at >= :since AND (CAST(:user_id AS text) IS NULL OR clerk_user_id = :user_id)"
+        )
+        months = self.db.fetch_all(
+            "SELECT clerk_user_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,"
+            " count(*) AS analyses, sum(input_tokens) AS input_tokens,"
+            " sum(output_tokens) AS output_tokens, sum(cost_usd) AS cost_usd"
+            f" FROM jobs WHERE {where} GROUP BY 1, 2 ORDER BY 2 DESC, 6 DESC, 1",
+            scope,
+        )
+        # The tagger records one entry per symbol ("tagger:NVDA"): one agent all the same.
+        agents = self.db.fetch_all(
+            "SELECT clerk_user_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month,"
+            " split_part(entry.key, ':', 1) AS agent,"
+            " sum((entry.value->>'input_tokens')::bigint) AS input_tokens,"
+            " sum((entry.value->>'output_tokens')::bigint) AS output_tokens,"
+            " sum((entry.value->>'cost_usd')::numeric) AS cost_usd"
+            f" FROM jobs, jsonb_each(usage) AS entry WHERE {where}"
+            " GROUP BY 1, 2, 3 ORDER BY 3",
+            scope,
+        )
+        by_month: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for row in agents:
+            by_month.setdefault((row["clerk_user_id"], row["month"]), []).append(row)
+        return [
+            MonthlyUsage.model_validate(
+                {**month, "by_agent": by_month.get((month["clerk_user_id"], month["month"]), [])}
+            )
+            for month in months
+        ]
 
     def stale(self, unchanged_since: datetime, limit: int) -> list[Job]:
         """Every user's pending or running jobs whose row has not changed since
