@@ -1,7 +1,11 @@
-"""Cold import time of each Lambda handler: a fresh interpreter importing the handler module.
+"""Init time of each Lambda handler: a fresh interpreter importing the handler module, as Lambda's
+init does. The agents' modules then also make their model, database client and tracing
+(runtime/snapstart.py), so the first call pays nothing more: the second column shows it.
 
-Run on demand: `.venv/bin/python bench/cold_start.py [runs]`. A Lambda cold start adds this to
-the runtime's own start; target (docs/architecture.md, Targets): cold start under 2 s.
+With SnapStart (the agents, in AWS) this init runs once per published version, before the
+snapshot; a cold start resumes the snapshot instead, which cannot be measured on this machine.
+Run on demand: `.venv/bin/python bench/cold_start.py [runs]`. Target (docs/architecture.md,
+Targets): cold start under 2 s.
 """
 
 import os
@@ -13,40 +17,63 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 HANDLERS = ["api", "start_job", "tagger", "reporter", "charter", "retirement"]
+AGENTS = {"tagger", "reporter", "charter", "retirement"}
+# What the first invocation of an agent pays, after init, for its model.
+FIRST_MODEL = (
+    "import time; from runtime.model_factory import hosted_model, model_name;"
+    " began = time.perf_counter(); hosted_model(model_name());"
+    " print(time.perf_counter() - began)"
+)
 
 
 # As in Lambda: on the Data API (the API builds its app on import; no request is sent).
 LAMBDA_ENVIRONMENT = {
     "ALEX_ENV": "aws",
     "AWS_REGION": "us-east-1",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
     "DB_CLUSTER_ARN": "arn:aws:rds:us-east-1:000000000000:cluster:alex",
     "DB_SECRET_ARN": "arn:aws:secretsmanager:us-east-1:000000000000:secret:alex",
 }
 
 
-def cold_import(statement: str) -> float:
+def run(statement: str) -> tuple[float, str]:
+    """The wall time of a fresh interpreter running `statement`, and what it printed."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("ALEX_", "DATABASE"))}
     began = time.perf_counter()
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", statement],
         cwd=ROOT,
         env={**environment, **LAMBDA_ENVIRONMENT},
         check=True,
+        capture_output=True,
+        text=True,
     )
-    return time.perf_counter() - began
+    return time.perf_counter() - began, done.stdout
+
+
+def cold_import(statement: str) -> float:
+    return run(statement)[0]
 
 
 def main(runs: int) -> None:
     baseline = statistics.median(cold_import("pass") for _ in range(runs))
     print(f"interpreter alone: {baseline * 1000:.0f} ms (subtracted below); median of {runs}\n")
+    print(f"{'handler':<28}{'init':>8}{'model at first call':>22}")
     for name in HANDLERS:
-        timings = [cold_import(f"import functions.{name}.handler") for _ in range(runs)]
-        print(f"functions.{name}.handler  {(statistics.median(timings) - baseline) * 1000:6.0f} ms")
+        module = f"functions.{name}.handler"
+        timings = [cold_import(f"import {module}") for _ in range(runs)]
+        init = (statistics.median(timings) - baseline) * 1000
+        first = ""
+        if name in AGENTS:
+            calls = [float(run(f"import {module}; {FIRST_MODEL}")[1]) for _ in range(runs)]
+            first = f"{statistics.median(calls) * 1000:.0f} ms"
+        print(f"{module:<28}{init:6.0f} ms{first:>22}")
     litellm = [
         cold_import("from runtime.model_factory import hosted_model; hosted_model('bedrock/x')")
         for _ in range(runs)
     ]
-    print(f"LiteLLM model (hosted runs) {(statistics.median(litellm) - baseline) * 1000:6.0f} ms")
+    print(f"LiteLLM model alone: {(statistics.median(litellm) - baseline) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from local.engine.definition import load_definition
 
 ACCOUNT_ARN = "arn:aws:lambda:us-east-1:123456789012"
 LAMBDA_FUNCTION = "AWS::Lambda::Function"
+LAMBDA_ALIAS = "AWS::Lambda::Alias"
 STATE_MACHINE = "AWS::StepFunctions::StateMachine"
 
 Handler = Callable[[dict[str, Any], Any], Any]
@@ -33,7 +34,11 @@ def local_definition(template: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
     if len(machines) != 1:
         raise DefinitionRefused(f"the template has {len(machines)} state machines, not one")
     source = machines[0]["Properties"]["DefinitionString"]
-    text = source if isinstance(source, str) else "".join(map(_resolve, source["Fn::Join"][1]))
+    text = (
+        source
+        if isinstance(source, str)
+        else "".join(_resolve(part, resources) for part in source["Fn::Join"][1])
+    )
     handlers = {
         function_arn(logical_id): resource["Properties"]["Handler"]
         for logical_id, resource in resources.items()
@@ -42,12 +47,16 @@ def local_definition(template: Mapping[str, Any]) -> tuple[dict[str, Any], dict[
     return load_definition(text), handlers
 
 
-def _resolve(part: str | dict[str, Any]) -> str:
-    """One piece of the definition's `Fn::Join`: text, a function's ARN, or the partition."""
+def _resolve(part: str | dict[str, Any], resources: Mapping[str, Any]) -> str:
+    """One piece of the definition's `Fn::Join`: text, a function's ARN (or an alias's, which
+    runs its function: one machine has one version of the code), or the partition."""
     if isinstance(part, str):
         return part
     if "Fn::GetAtt" in part and part["Fn::GetAtt"][1] == "Arn":
         return function_arn(part["Fn::GetAtt"][0])
+    alias = resources.get(part.get("Ref", ""), {})
+    if alias.get("Type") == LAMBDA_ALIAS:
+        return function_arn(alias["Properties"]["FunctionName"]["Ref"])
     if part == {"Ref": "AWS::Partition"}:
         return "aws"
     raise DefinitionRefused(f"the definition refers to {part}, which runs only in AWS")

@@ -10,6 +10,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from agents import Model, ModelResponse, ModelSettings, ModelTracing, Tool, Usage
@@ -56,13 +57,19 @@ def _aws_credentials_exist() -> bool:
 
 
 def hosted_model(name: str, settings: Settings | None = None) -> Model:
-    """A LiteLLM-backed model; LiteLLM is imported only here, as it is slow to import."""
+    """A LiteLLM-backed model, made once per process (it holds no conversation); LiteLLM is
+    imported only here, as it is slow to import (runtime/snapstart.py does it at init)."""
     settings = settings or get_settings()
+    return _hosted_model(name, settings.model_base_url, settings.bedrock_region)
+
+
+@cache
+def _hosted_model(name: str, base_url: str | None, bedrock_region: str) -> Model:
     if name.startswith("bedrock/"):
-        os.environ.setdefault("AWS_REGION_NAME", settings.bedrock_region)
+        os.environ.setdefault("AWS_REGION_NAME", bedrock_region)
     from agents.extensions.models.litellm_model import LitellmModel
 
-    return LitellmModel(model=name, base_url=settings.model_base_url)
+    return LitellmModel(model=name, base_url=base_url)
 
 
 def agent_model(offline: Callable[[], "OfflineModel"], settings: Settings | None = None) -> Model:

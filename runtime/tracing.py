@@ -50,6 +50,12 @@ def configure_tracing(**langfuse_options: Any) -> Any:
     return _client
 
 
+def forget() -> None:
+    """Set tracing up again on next use, with a new exporter (after a SnapStart restore)."""
+    global _client, _configured
+    _client, _configured = None, False
+
+
 def _keys_from_secret() -> dict[str, Any]:
     """Langfuse's options from the deployment's secret; none while its keys are empty."""
     secret_arn = get_settings().langfuse_secret_arn

@@ -43,6 +43,8 @@ FUNCTIONS = [
     FunctionSpec("job_events", 512, Duration.seconds(60), uses_model=False),
     FunctionSpec("reconcile_jobs", 512, Duration.minutes(5), uses_model=False),
 ]
+LIVE = "live"
+"""The alias of each step's function that the workflow invokes."""
 # Steps stuck behind a lost status event are found by the sweep this often.
 SWEEP_EVERY = Duration.minutes(15)
 
@@ -105,10 +107,15 @@ class AnalysisStack(Stack):
         step_functions = {step.function for step in STEPS}
 
         self.functions: dict[str, lambda_.Function] = {}
+        # What the workflow invokes: each step's published version, through an alias. The agents'
+        # versions start from a SnapStart snapshot taken after their heavy init
+        # (runtime/snapstart.py); SnapStart applies to published versions only.
+        self.aliases: dict[str, lambda_.Alias] = {}
         for spec in FUNCTIONS:
+            construct_id = spec.name.replace("_", " ").title().replace(" ", "")
             function = lambda_.Function(
                 self,
-                spec.name.replace("_", " ").title().replace(" ", ""),
+                construct_id,
                 runtime=RUNTIME,
                 architecture=ARCHITECTURE,
                 handler=f"functions.{spec.name}.handler.handler",
@@ -117,6 +124,7 @@ class AnalysisStack(Stack):
                 memory_size=spec.memory,
                 timeout=spec.timeout,
                 tracing=lambda_.Tracing.ACTIVE,
+                snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if spec.uses_model else None,
                 environment={
                     **database.data_api_environment(spec.timeout),
                     "POWERTOOLS_SERVICE_NAME": spec.name,
@@ -139,11 +147,18 @@ class AnalysisStack(Stack):
                 self.faults.grant_read(function)
             nag.acknowledge_function(function)
             self.functions[spec.name] = function
+            if spec.name in step_functions:
+                self.aliases[spec.name] = lambda_.Alias(
+                    self,
+                    f"{construct_id}Live",
+                    alias_name=LIVE,
+                    version=function.current_version,
+                )
 
         workflow = AnalysisWorkflow(
             self,
             "Workflow",
-            functions={step.function: self.functions[step.function] for step in STEPS},
+            functions=self.aliases,
         )
         self.state_machine = workflow.state_machine
         nag.acknowledge(
@@ -151,13 +166,6 @@ class AnalysisStack(Stack):
             "AwsSolutions-IAM5[Resource::*]",
             nag.XRAY + "; CloudWatch Logs delivery actions likewise",
         )
-        for step in STEPS:
-            logical_id = self.get_logical_id(self.functions[step.function].node.default_child)  # type: ignore[arg-type]
-            nag.acknowledge(
-                self.state_machine,
-                f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
-                "The workflow invokes its functions' versions and aliases",
-            )
 
         # Job events read the failed execution's history to name the failed state; the sweep
         # also describes a stale job's execution, then reads its history the same way.

@@ -42,7 +42,8 @@ class AnalysisWorkflow(Construct):
     def __init__(
         self, scope: Construct, id: str, *, functions: Mapping[str, lambda_.IFunction]
     ) -> None:
-        """`functions`: the function of every step, by its folder in `functions/`."""
+        """`functions`: the function (an alias, in the stacks) of every step, by its folder in
+        `functions/`."""
         super().__init__(scope, id)
         missing = {step.function for step in STEPS} - set(functions)
         if missing:

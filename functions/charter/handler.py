@@ -7,6 +7,7 @@ from agents import Model
 
 from functions.charter.agent import CharterContext, charter, chosen_charts, offline_model
 from functions.charter.templates import charts_prompt
+from runtime import snapstart
 from runtime.agents import run_agent, store_result
 from runtime.handlers import database, step_handler
 from runtime.model_factory import agent_model
@@ -16,6 +17,9 @@ from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
 from state_machines.steps import CHARTS
+
+# Heavy imports, the model and the clients at init: the SnapStart snapshot holds them.
+snapstart.prepare()
 
 NOTHING_TO_CHART = (
     "No charts yet: the portfolio has no value. Add accounts with cash or positions, then run"

@@ -7,6 +7,7 @@ from agents import Model
 
 from functions.reporter.agent import ReportContext, offline_model, reporter, validate_report
 from functions.reporter.templates import report_prompt
+from runtime import snapstart
 from runtime.agents import run_agent, store_result
 from runtime.handlers import database, step_handler
 from runtime.model_factory import agent_model
@@ -15,6 +16,9 @@ from shared.db import Database
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
 from state_machines.steps import REPORT
+
+# Heavy imports, the model and the clients at init: the SnapStart snapshot holds them.
+snapstart.prepare()
 
 
 async def write_report(db: Database, request: StepInput, model: Model) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from functions.retirement.agent import (
     retirement_planner,
 )
 from functions.retirement.templates import projection_prompt
+from runtime import snapstart
 from runtime.agents import AgentOutcome, run_agent, store_result
 from runtime.handlers import database, step_handler
 from runtime.model_factory import agent_model
@@ -21,6 +22,9 @@ from shared.db import Database
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
 from state_machines.steps import RETIREMENT
+
+# Heavy imports, the model and the clients at init: the SnapStart snapshot holds them.
+snapstart.prepare()
 
 
 async def project(db: Database, request: StepInput, model: Model) -> dict[str, Any]:

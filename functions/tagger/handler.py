@@ -7,6 +7,7 @@ from agents import Model
 
 from functions.tagger.agent import normalise, tagger
 from functions.tagger.templates import classify_prompt
+from runtime import snapstart
 from runtime.agents import run_agent
 from runtime.handlers import database, step_handler
 from runtime.model_factory import OFFLINE, hosted_model, model_name
@@ -14,6 +15,9 @@ from runtime.tracing import job_trace
 from shared.db import Database, Instruments, Jobs
 from shared.schemas import TagInput
 from state_machines.steps import TAGGING
+
+# Heavy imports, the model and the clients at init: the SnapStart snapshot holds them.
+snapstart.prepare()
 
 
 async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from stacks.analysis import FUNCTIONS
+from stacks.analysis import FUNCTIONS, LIVE
 from state_machines.steps import STEPS
 from tests.support.templates import definition, resources
 
@@ -160,17 +160,52 @@ def test_each_function_may_do_only_its_own_work(analysis: dict[str, Any]) -> Non
                 )
 
 
-def test_state_machine_invokes_only_its_own_functions(analysis: dict[str, Any]) -> None:
+def test_state_machine_invokes_only_the_live_alias_of_each_step(
+    analysis: dict[str, Any],
+) -> None:
     (machine,) = resources(analysis, "AWS::StepFunctions::StateMachine").values()
     role = machine["Properties"]["RoleArn"]["Fn::GetAtt"][0]
     invoke = [s for s in statements(analysis, role) if "lambda:InvokeFunction" in actions(s)]
-    targets = {r["Fn::GetAtt"][0] if "Fn::GetAtt" in r else r["Fn::Join"][1][0]["Fn::GetAtt"][0]
-               for s in invoke for r in s["Resource"]}  # fmt: skip
-    functions = {
+    resources_granted = [
+        resource
+        for statement in invoke
+        for resource in (
+            statement["Resource"]
+            if isinstance(statement["Resource"], list)
+            else [statement["Resource"]]
+        )
+    ]
+    aliases = resources(analysis, "AWS::Lambda::Alias")
+    # No wildcard: the aliases themselves, and nothing else.
+    assert sorted(json.dumps(r) for r in resources_granted) == sorted(
+        json.dumps({"Ref": alias}) for alias in aliases
+    )
+    steps = {
         k for k, v in resources(analysis, "AWS::Lambda::Function").items()
         if v["Properties"]["Handler"].split(".")[1] not in ("job_events", "reconcile_jobs")
     }  # fmt: skip
-    assert targets == functions
+    assert {a["Properties"]["FunctionName"]["Ref"] for a in aliases.values()} == steps
+    assert {a["Properties"]["Name"] for a in aliases.values()} == {LIVE}
+    definition = json.dumps(machine["Properties"]["DefinitionString"])
+    assert all(json.dumps({"Ref": alias}) in definition for alias in aliases)
+
+
+def test_the_agents_start_from_a_snapstart_snapshot_of_their_published_version(
+    analysis: dict[str, Any],
+) -> None:
+    functions = resources(analysis, "AWS::Lambda::Function")
+    snapped = {
+        v["Properties"]["Handler"].split(".")[1]
+        for v in functions.values()
+        if v["Properties"].get("SnapStart") == {"ApplyOn": "PublishedVersions"}
+    }
+    assert snapped == {step.function for step in STEPS if step.uses_model}
+    for alias in resources(analysis, "AWS::Lambda::Alias").values():
+        version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"]
+        assert (
+            resources(analysis, "AWS::Lambda::Version")[version[0]]["Properties"]["FunctionName"]
+            == alias["Properties"]["FunctionName"]
+        )
 
 
 def rules(analysis: dict[str, Any]) -> dict[str, dict[str, Any]]:
