@@ -1,28 +1,18 @@
-"""Size of the agents' dependency layer as Lambda would get it (python3.12, arm64, manylinux).
+"""Size of the agents' dependency layer as Lambda gets it (python3.12, arm64, manylinux), built
+the way the stacks build it (stacks/packaging.py), with and without what it leaves out.
 
-Run on demand with a Python that has pip (it downloads wheels): `python3 bench/lambda_layer.py`.
-Lambda allows 250 MiB (262 MB) unzipped for a function and its layers together. boto3 is left
-out: the runtime provides it.
+Run on demand (it downloads wheels): `.venv/bin/python bench/lambda_layer.py`. Lambda allows
+250 MiB (262 MB) unzipped for a function and its layers together. boto3 is left out: the
+runtime provides it.
 """
 
 import shutil
-import subprocess
-import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from stacks.packaging import LAYER_PACKAGES, LAYER_TRIM, install_layer
+
 LIMIT_MB = 262  # 250 MiB
-LAYER_PACKAGES = (
-    "aws-lambda-powertools", "langfuse", "litellm", "numpy", "openai-agents",
-    "openinference-instrumentation-openai-agents", "pydantic", "pydantic-settings",
-)  # fmt: skip
-
-
-def pinned(names: tuple[str, ...]) -> list[str]:
-    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
-    return [d for d in dependencies if d.split("==")[0].split("[")[0] in names]
 
 
 def size_mb(path: Path) -> float:
@@ -32,18 +22,20 @@ def size_mb(path: Path) -> float:
 def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         target = Path(directory) / "python"
-        subprocess.run(
-            [sys.executable, "-m", "pip", "install", "--quiet", "--target", str(target),
-             "--platform", "manylinux2014_aarch64", "--platform", "manylinux_2_28_aarch64",
-             "--only-binary=:all:", "--python-version", "3.12", "--implementation", "cp",
-             "--no-compile", *pinned(LAYER_PACKAGES)],
-            check=True,
-        )  # fmt: skip
+        install_layer(target, LAYER_PACKAGES, trim=())
+        whole = size_mb(target)
+        trimmed = {part: size_mb(target / part) for part in LAYER_TRIM}
+        for part in LAYER_TRIM:
+            shutil.rmtree(target / part)
         unzipped = size_mb(target)
         archive = shutil.make_archive(str(Path(directory) / "layer"), "zip", directory, "python")
         zipped = Path(archive).stat().st_size / 1_000_000
         largest = sorted((size_mb(p), p.name) for p in target.iterdir() if p.is_dir())[-8:]
     print(f"agents layer: {unzipped:.0f} MB unzipped ({LIMIT_MB} MB limit), {zipped:.0f} MB zipped")
+    print(f"  before trimming {whole:.0f} MB; left out:")
+    for part, megabytes in trimmed.items():
+        print(f"  {part:<40} {megabytes:6.1f} MB")
+    print("largest packages:")
     for megabytes, name in reversed(largest):
         print(f"  {name:<28} {megabytes:6.1f} MB")
 

@@ -134,6 +134,7 @@ class ApiStack(Stack):
                     "Dependencies",
                     API_LAYER_PACKAGES,
                     "The API's Python dependencies: FastAPI, Mangum, PyJWT, Pydantic, Powertools",
+                    trim=(),
                 )
             ],
             memory_size=1024,

@@ -31,6 +31,9 @@ LAYER_PACKAGES = (
     "pydantic-settings",
 )
 LAYER_DESCRIPTION = "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy"
+# What the agents' layer leaves out: LiteLLM's proxy admin UI and Swagger assets, static files no
+# Lambda reads (tests/infra/test_packaging.py runs the agents without them).
+LAYER_TRIM = ("litellm/proxy/_experimental/out", "litellm/proxy/swagger")
 # The API's layer: no agents and no LiteLLM, so its cold start stays short.
 API_LAYER_PACKAGES = (
     "aws-lambda-powertools",
@@ -61,35 +64,43 @@ class _CopySources:
         return True
 
 
+def install_layer(target: Path, packages: tuple[str, ...], trim: tuple[str, ...]) -> None:
+    """The pinned `packages` as Lambda's python3.12 on arm64 imports them, into `target`, less
+    the `trim` paths (each must exist: a new version that moves one fails here, not in AWS)."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-compile",
+            "--target",
+            str(target),
+            "--platform",
+            "manylinux2014_aarch64",
+            "--platform",
+            "manylinux_2_28_aarch64",
+            "--only-binary=:all:",
+            "--python-version",
+            "3.12",
+            "--implementation",
+            "cp",
+            *pinned(packages),
+        ],
+        check=True,
+    )
+    for part in trim:
+        shutil.rmtree(target / part)
+
+
 @jsii.implements(ILocalBundling)
 class _PipInstall:
-    def __init__(self, packages: tuple[str, ...]) -> None:
-        self.packages = packages
+    def __init__(self, packages: tuple[str, ...], trim: tuple[str, ...]) -> None:
+        self.packages, self.trim = packages, trim
 
     def try_bundle(self, output_dir: str, options: Any) -> bool:
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-compile",
-                "--target",
-                str(Path(output_dir) / "python"),
-                "--platform",
-                "manylinux2014_aarch64",
-                "--platform",
-                "manylinux_2_28_aarch64",
-                "--only-binary=:all:",
-                "--python-version",
-                "3.12",
-                "--implementation",
-                "cp",
-                *pinned(self.packages),
-            ],
-            check=True,
-        )
+        install_layer(Path(output_dir) / "python", self.packages, self.trim)
         return True
 
 
@@ -122,12 +133,13 @@ def dependency_layer(
     id: str,
     packages: tuple[str, ...] = LAYER_PACKAGES,
     description: str = LAYER_DESCRIPTION,
+    trim: tuple[str, ...] = LAYER_TRIM,
 ) -> lambda_.LayerVersion:
-    # Named by the pinned versions: the same pins reuse the layer already built in cdk.out.
-    pins = hashlib.sha256(" ".join(pinned(packages)).encode()).hexdigest()
+    # Named by the pinned versions and the trim: the same reuse the layer built in cdk.out.
+    pins = hashlib.sha256(" ".join([*pinned(packages), *trim]).encode()).hexdigest()
     code = lambda_.Code.from_asset(
         str(ROOT / "stacks"),
-        bundling=_bundled(_PipInstall(packages)),
+        bundling=_bundled(_PipInstall(packages, trim)),
         asset_hash=pins,
         asset_hash_type=AssetHashType.CUSTOM,
     )

@@ -1,5 +1,9 @@
 """Packaging: the code asset follows every packaged file; the layer follows the pinned versions."""
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,3 +28,51 @@ def test_layer_installs_exactly_the_pinned_versions() -> None:
     assert len(pins) == len(packaging.LAYER_PACKAGES)
     assert all("==" in pin for pin in pins)
     assert not any(pin.startswith(("psycopg", "pgserver", "boto3")) for pin in pins)
+
+
+# Runs an agent through LiteLLM (its answer mocked: no network), as the Lambda would.
+THROUGH_LITELLM = """
+import asyncio, litellm
+from agents import RunConfig, Runner
+from agents.extensions.models.litellm_model import LitellmModel
+import functions.charter.handler, functions.reporter.handler
+import functions.retirement.handler, functions.tagger.handler
+from functions.reporter.agent import reporter
+
+answer = litellm.acompletion
+async def mocked(*args, **kwargs):
+    return await answer(*args, **{**kwargs, "mock_response": "A report."})
+litellm.acompletion = mocked
+model = LitellmModel(model="openai/gpt-4o-mini", api_key="sk-stand-in")
+result = asyncio.run(Runner.run(reporter, "Write it.", run_config=RunConfig(model=model)))
+print(result.final_output, litellm.__file__)
+"""
+
+
+def test_the_agents_run_without_what_the_layer_leaves_out(tmp_path: Path) -> None:
+    import litellm
+
+    installed = Path(litellm.__file__).parent
+    trimmed = tmp_path / "layer"
+    shutil.copytree(installed, trimmed / "litellm")
+    for part in packaging.LAYER_TRIM:
+        assert (trimmed / part).is_dir(), f"{part} is gone: update LAYER_TRIM"
+        shutil.rmtree(trimmed / part)
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(trimmed), str(packaging.ROOT)]),
+        "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+        "OPENAI_AGENTS_DISABLE_TRACING": "1",
+        "ALEX_ENV": "local",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", THROUGH_LITELLM],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=tmp_path,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    answer, imported_from = run.stdout.split()[-3:-1], run.stdout.split()[-1]
+    assert " ".join(answer) == "A report."
+    assert imported_from.startswith(str(trimmed))  # the trimmed copy, not the installed one
