@@ -37,7 +37,7 @@ OUTPUTS = (
     ("AlexAnalysis", "StateMachineArn", "the analysis state machine"),
     ("AlexAnalysis", "StateMachineConsole", "watch its executions here"),
     ("AlexDatabase", "ClusterArn", "the Aurora cluster (DB_CLUSTER_ARN)"),
-    ("AlexDatabase", "SecretArn", "its secret (DB_SECRET_ARN)"),
+    ("AlexDatabase", "SecretArn", "the application role's secret (DB_SECRET_ARN)"),
     ("AlexApi", "WebhookSecretName", "put Clerk's webhook signing secret (whsec_...) here"),
     ("AlexFrontend", "WebhookUrl", "the endpoint to give Clerk's webhook"),
     ("AlexAnalysis", "LangfuseKeysSecret", "Langfuse keys, to trace the agents (optional)"),
