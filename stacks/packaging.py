@@ -24,13 +24,16 @@ LAYER_PACKAGES = (
     "aws-lambda-powertools",
     "langfuse",
     "litellm",
+    "massive",
     "numpy",
     "openai-agents",
     "openinference-instrumentation-openai-agents",
     "pydantic",
     "pydantic-settings",
 )
-LAYER_DESCRIPTION = "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy"
+LAYER_DESCRIPTION = (
+    "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy, Massive"
+)
 # The API's layer: no agents and no LiteLLM, so its cold start stays short.
 API_LAYER_PACKAGES = ("fastapi", "mangum", "pydantic", "pydantic-settings", "pyjwt")
 RUNTIME = lambda_.Runtime.PYTHON_3_12
