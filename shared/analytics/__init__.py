@@ -5,9 +5,12 @@ Pydantic models that serialise to JSON for agent tools and the SPA. Nothing here
 Lambda, HTTP, the database or the Agents SDK, and nothing calls a language model.
 
 Assumptions, in one place (each module's docstring says more):
-- Valuation: a holding is worth quantity x its instrument's current price, to the cent. A holding
-  without a price has no value, is counted in no total and is named in `Valuation.unpriced`; no
-  price is ever made up. Account cash is valued at face.
+- Valuation: a holding is worth quantity x its price, to the cent: its instrument's (from a
+  source, with its as-of time) or, for a symbol no source prices, the price its owner entered.
+  A holding without a price has no value, is counted in no total and is named in
+  `Valuation.unpriced`; no price is ever made up. A price older than the threshold is flagged
+  stale. Account cash is valued at face. `coverage_gaps` says, in one set of sentences, what
+  an analysis could not see.
 - Allocation: funds are looked through by their allocation maps, each scaled by its own sum.
   Value without allocation data is an explicit "Unclassified" share (symbols in
   `Valuation.unclassified`). Cash is the `cash` asset class and a "Cash" row of its own in region
@@ -50,6 +53,7 @@ from shared.analytics.charts import (
     ChartPoint,
     standard_charts,
 )
+from shared.analytics.coverage import coverage_gaps
 from shared.analytics.montecarlo import (
     RetirementInputs,
     RetirementProjection,
@@ -94,6 +98,7 @@ __all__ = [
     "by_asset_class",
     "by_region",
     "by_sector",
+    "coverage_gaps",
     "measure_drift",
     "plan_rebalance",
     "project_retirement",

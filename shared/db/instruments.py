@@ -1,14 +1,36 @@
 """Instruments: reference data shared by all users (not user data, so not scoped to one)."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
 from shared.db.base import Database
 from shared.errors import NotFound
-from shared.schemas import Instrument, InstrumentClassification, InstrumentCreate, Symbol
+from shared.schemas import (
+    Instrument,
+    InstrumentClassification,
+    InstrumentCreate,
+    PriceSource,
+    Symbol,
+)
+
+
+class Quote(NamedTuple):
+    """A source's price of one share of a symbol, and when it was true."""
+
+    symbol: str
+    price: Decimal
+    as_of: datetime
+
 
 _COLUMNS = (
     "symbol",
     "name",
     "instrument_type",
     "current_price",
+    "price_source",
+    "price_as_of",
     "allocation_asset_class",
     "allocation_regions",
     "allocation_sectors",
@@ -95,3 +117,21 @@ class Instruments:
         if row is None:
             raise NotFound(f"instrument {symbol!r} does not exist")
         return Instrument.model_validate(row)
+
+    def set_prices(self, quotes: Iterable[Quote], source: PriceSource) -> int:
+        """Store each quote as its instrument's price, with its source and as-of time; a quote
+        older than the price stored is ignored. Return how many prices changed."""
+        changed = 0
+        for quote in quotes:
+            changed += self.db.execute(
+                "UPDATE instruments SET current_price = :price, price_source = :source,"
+                " price_as_of = :as_of WHERE symbol = :symbol"
+                " AND (price_as_of IS NULL OR price_as_of <= :as_of)",
+                {
+                    "symbol": quote.symbol,
+                    "price": quote.price,
+                    "source": source,
+                    "as_of": quote.as_of,
+                },
+            )
+        return changed
