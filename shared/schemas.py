@@ -77,8 +77,9 @@ AccountType = Literal[
 JobType = Literal["portfolio_analysis"]
 JobStatus = Literal["pending", "running", "completed", "failed"]
 # "aborted": the workflow stopped the step while it ran, because a sibling branch failed (as
-# Step Functions does); a redrive runs it again.
-StepStatus = Literal["pending", "running", "succeeded", "failed", "aborted"]
+# Step Functions does); a redrive runs it again. "skipped": the step ran but could not do its
+# work, for the reason in its notice (tagging with no language model configured).
+StepStatus = Literal["pending", "running", "succeeded", "failed", "aborted", "skipped"]
 # One name per workflow step, in order: "Tag instruments" is `tagging`, "Build charts" is `charts`.
 StepName = Literal["start", "tagging", "report", "charts", "retirement", "finalize"]
 PayloadKind = Literal["report", "charts", "retirement", "summary"]
@@ -357,6 +358,9 @@ class StepState(Schema):
     done: int | None = Field(None, description="Items finished (the tagging map).")
     total: int | None = Field(None, description="Items to do (the tagging map).")
     items: list[str] = Field(default_factory=list, description="Names of the items finished.")
+    skipped: list[str] = Field(
+        default_factory=list, description="The items finished without their work being done."
+    )
     generated_by: str | None = Field(
         None,
         description="What wrote the step's result: a model string, 'offline' (no language"

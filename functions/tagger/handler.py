@@ -15,9 +15,15 @@ from shared.db import Database, Instruments, Jobs
 from shared.schemas import TagInput
 from state_machines.steps import TAGGING
 
+SKIPPED = (
+    "Skipped: no language model is configured (offline mode), so instruments without"
+    " allocation data stay unclassified rather than guessed. Configure a model to classify them."
+)
+
 
 async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str, Any]:
-    """Classify the instrument and store it; `model=None` is offline mode, which never guesses.
+    """Classify the instrument and store it; `model=None` is offline mode, which never guesses:
+    the instrument is skipped, and the step ends skipped, with why.
 
     The price is never touched: it comes from the instruments table, not from a model.
     """
@@ -26,10 +32,15 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
     if step.status in ("pending", "failed"):
         jobs.mark_step(request.user_id, request.job_id, TAGGING.key, "running")
     instrument = Instruments(db).ensure(request.symbol)
+    skipped = False
     if instrument.is_classified:
         outcome = "already tagged"
     elif model is None:
-        outcome = "unclassified (offline mode: no language model to classify it)"
+        skipped = True
+        outcome = "skipped: no language model is configured to classify it"
+        jobs.record_provenance(
+            request.user_id, request.job_id, TAGGING.key, generated_by=OFFLINE, notice=SKIPPED
+        )
     else:
         with job_trace(request.job_id, request.user_id, f"Tag {instrument.symbol}"):
             result = await run_agent(
@@ -45,7 +56,9 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
             cost_usd=result.cost_usd,
         )
         outcome = "tagged"
-    jobs.finish_step_item(request.user_id, request.job_id, TAGGING.key, instrument.symbol)
+    jobs.finish_step_item(
+        request.user_id, request.job_id, TAGGING.key, instrument.symbol, skipped=skipped
+    )
     return {"symbol": instrument.symbol, "outcome": outcome}
 
 

@@ -120,13 +120,16 @@ class Instruments:
 
     def set_prices(self, quotes: Iterable[Quote], source: PriceSource) -> int:
         """Store each quote as its instrument's price, with its source and as-of time; a quote
-        older than the price stored is ignored. Return how many prices changed."""
+        older than the price this source stored is ignored. Return how many prices changed.
+
+        A source's quote always replaces a seed price: the seed's as-of time is when it was
+        stored, not when the market traded at it."""
         changed = 0
         for quote in quotes:
             changed += self.db.execute(
                 "UPDATE instruments SET current_price = :price, price_source = :source,"
                 " price_as_of = :as_of WHERE symbol = :symbol"
-                " AND (price_as_of IS NULL OR price_as_of <= :as_of)",
+                " AND (price_source IS DISTINCT FROM :source OR price_as_of <= :as_of)",
                 {
                     "symbol": quote.symbol,
                     "price": quote.price,

@@ -73,12 +73,15 @@ def test_a_source_price_supersedes_the_users_and_they_see_which(holders: Databas
     assert tsla.superseded_user_price == Decimal("250")
 
 
-def test_an_older_quote_does_not_replace_a_newer_price(holders: Database) -> None:
-    before = Instruments(holders).get("SPY")
-    assert before.price_as_of is not None
-    old = Quote("SPY", Decimal("1"), before.price_as_of - timedelta(days=1))
-    assert Instruments(holders).set_prices([old], "massive") == 0
-    assert Instruments(holders).get("SPY").current_price == Decimal("500")
+def test_an_older_quote_does_not_replace_a_newer_one_but_replaces_a_seed_price(
+    holders: Database,
+) -> None:
+    friday = datetime.now(UTC) - timedelta(days=1)
+    # A seed price is as of when it was stored, not when the market traded at it.
+    assert Instruments(holders).set_prices([Quote("SPY", Decimal("510"), friday)], "massive") == 1
+    older = Quote("SPY", Decimal("1"), friday - timedelta(days=1))
+    assert Instruments(holders).set_prices([older], "massive") == 0
+    assert Instruments(holders).get("SPY").current_price == Decimal("510")
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,7 @@ def step_input(job: Job) -> StepInput:
 def test_start_lists_the_held_instruments_that_need_tagging(
     seeded: PsycopgDriver, job: Job
 ) -> None:
-    result = start_job(seeded, step_input(job))
+    result = start_job(seeded, step_input(job), None)
     holdings = {p.symbol for p in Positions(seeded).for_user(TEST_USER_ID)}
     assert result == {
         "job_id": str(job.id),
@@ -49,9 +49,9 @@ def test_start_lists_the_held_instruments_that_need_tagging(
 def test_start_again_gives_the_same_items_and_changes_nothing(
     seeded: PsycopgDriver, job: Job
 ) -> None:
-    first = start_job(seeded, step_input(job))
+    first = start_job(seeded, step_input(job), None)
     rows = Jobs(seeded).get(TEST_USER_ID, job.id)
-    assert start_job(seeded, step_input(job)) == first
+    assert start_job(seeded, step_input(job), None) == first
     assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
 
 
@@ -64,14 +64,14 @@ def test_nothing_to_tag_finishes_the_tagging_step_at_once(seeded: PsycopgDriver,
     )
     for symbol in ("AAPL", "NVDA"):
         Instruments(seeded).classify(symbol, tagged)
-    assert start_job(seeded, step_input(job))["symbols"] == []
+    assert start_job(seeded, step_input(job), None)["symbols"] == []
     tagging = Jobs(seeded).get(TEST_USER_ID, job.id).steps["tagging"]
     assert (tagging.status, tagging.total) == ("succeeded", 0)
 
 
 def test_start_for_someone_elses_job_is_not_found(seeded: PsycopgDriver, job: Job) -> None:
     with pytest.raises(NotFound):
-        start_job(seeded, StepInput(job_id=job.id, user_id="someone_else"))
+        start_job(seeded, StepInput(job_id=job.id, user_id="someone_else"), None)
 
 
 @pytest.mark.anyio
@@ -79,7 +79,7 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     seeded: PsycopgDriver, job: Job
 ) -> None:
     request = step_input(job)
-    items = start_job(seeded, request)["symbols"]
+    items = start_job(seeded, request, None)["symbols"]
     for symbol in items:
         await tag(seeded, tag_input(job, symbol), None)
     await asyncio.gather(
@@ -91,9 +91,11 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
 
     done = Jobs(seeded).get(TEST_USER_ID, job.id)
     assert done.status == "completed" and done.completed_at is not None
-    assert {name: step.status for name, step in done.steps.items()} == dict.fromkeys(
-        done.steps, "succeeded"
-    )
+    # Offline, tagging is skipped (AAPL and NVDA stay unclassified), not succeeded.
+    assert {name: step.status for name, step in done.steps.items()} == {
+        **dict.fromkeys(done.steps, "succeeded"),
+        "tagging": "skipped",
+    }
     summary = done.summary_payload
     assert summary is not None and done.retirement_payload is not None
     assert (
