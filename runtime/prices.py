@@ -17,7 +17,7 @@ from urllib3.exceptions import HTTPError, MaxRetryError, ResponseError
 
 from runtime.aws import aws_client
 from shared.db.instruments import Quote
-from shared.errors import PricesThrottled, PriceSourceUnavailable
+from shared.errors import PriceSourceUnavailable, PricesThrottled
 from shared.prices import MarketData
 from shared.schemas import PriceSource
 from shared.settings import Settings, get_settings
