@@ -9,10 +9,11 @@ from local.cli.base import main
 from local.cli.db import db
 from local.cli.dev import dev, workflow
 from local.cli.jobs import jobs
+from local.cli.prices import prices
 from local.cli.steps import steps
 from local.cli.test import test
 
-for command in (dev, workflow, analyze, jobs, db, steps, test, deploy, destroy, faults):
+for command in (dev, workflow, analyze, jobs, prices, db, steps, test, deploy, destroy, faults):
     main.add_command(command)
 
 __all__ = ["main"]

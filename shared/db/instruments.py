@@ -95,6 +95,11 @@ class Instruments:
         )
         return self.get(symbol)
 
+    def held(self) -> list[str]:
+        """Every symbol some user holds (not scoped: for refreshing prices, an operator's task)."""
+        rows = self.db.fetch_all("SELECT DISTINCT symbol FROM positions ORDER BY symbol")
+        return [row["symbol"] for row in rows]
+
     def untagged(self, symbols: list[str]) -> list[str]:
         """Which of these symbols still lack allocation data."""
         rows = self.db.fetch_all(
