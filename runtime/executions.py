@@ -15,7 +15,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, Json
 
 from shared.db import Database, Jobs
-from shared.errors import AlexError, Conflict, NotFound
+from shared.errors import AlexError, Conflict, NothingToAnalyze, NotFound
+from shared.portfolio import load_portfolio, why_not_analyzable
 from shared.schemas import Job, JobCreate, StepInput, StepName
 from shared.settings import Settings
 from state_machines.steps import FINALIZE, STEP_OF_STATE
@@ -82,11 +83,15 @@ def start_analysis(
 ) -> Job:
     """Create the user's job and start its execution, named by the job id.
 
+    NothingToAnalyze (a Conflict) when the portfolio has nothing valued, with what to do;
     Conflict when the user already has an analysis pending or running. When Step Functions
     refuses or cannot be reached, the job is marked failed with the reason (never left pending)
     and WorkflowUnavailable says why.
     """
     jobs = Jobs(db)
+    blocker = why_not_analyzable(load_portfolio(db, user_id).valuation)
+    if blocker is not None:
+        raise NothingToAnalyze(blocker)
     job = jobs.create(user_id, request)
     execution_input = StepInput(job_id=job.id, user_id=user_id).model_dump(mode="json")
     try:

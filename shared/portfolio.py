@@ -39,3 +39,26 @@ def load_portfolio(db: Database, user_id: str) -> Portfolio:
         instruments={i.symbol: i for i in instruments},
         user_prices=UserPrices(db).for_user(user_id),
     )
+
+
+def why_not_analyzable(valuation: Valuation) -> str | None:
+    """Why an analysis of this portfolio would show nothing, and what to do; None when it can
+    run. One reason for the API's refusal and the SPA's disabled Start button."""
+    if not valuation.accounts:
+        return (
+            "You have no accounts yet: add an account with its cash or positions on the"
+            " Accounts page, then start the analysis."
+        )
+    if valuation.nothing_valued:
+        if valuation.unpriced:
+            return (
+                f"Nothing in your portfolio has a value: {', '.join(valuation.unpriced)}"
+                f" {'has' if len(valuation.unpriced) == 1 else 'have'} no price and your"
+                " accounts hold no cash. Enter a price for them on the account page, or add"
+                " cash, then start the analysis."
+            )
+        return (
+            "Nothing in your portfolio has a value: your accounts hold no positions and no"
+            " cash. Add positions or cash on the account page, then start the analysis."
+        )
+    return None

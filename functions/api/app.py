@@ -12,7 +12,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
 from functions.api.deps import Workflow
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
-from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
+from functions.api.routes import (
+    accounts,
+    health,
+    instruments,
+    jobs,
+    positions,
+    prices,
+    user,
+    webhooks,
+)
 from runtime.aws import aws_client, stepfunctions_client
 from runtime.database import connect
 from shared.db import Database
@@ -139,7 +148,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit)
     app.include_router(health.router)
-    for resource in (user, accounts, positions, instruments, jobs, webhooks):
+    for resource in (user, accounts, positions, instruments, prices, jobs, webhooks):
         app.include_router(resource.router, responses=ERROR_RESPONSES)
     if dev_issuer is not None:
         app.include_router(dev_issuer.router(settings.clerk_authorized_parties))
