@@ -15,7 +15,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, Json
 
 from shared.db import Database, Jobs
-from shared.errors import AlexError, Conflict, NothingToAnalyze, NotFound
+from shared.errors import AlexError, Conflict, NotFound, NothingToAnalyze
 from shared.portfolio import load_portfolio, why_not_analyzable
 from shared.schemas import Job, JobCreate, StepInput, StepName
 from shared.settings import Settings
