@@ -9,7 +9,8 @@ from functions.tagger.agent import normalise, tagger
 from functions.tagger.templates import classify_prompt
 from runtime.agents import run_agent
 from runtime.handlers import database, step_handler
-from runtime.model_factory import OFFLINE, hosted_model, model_name
+from runtime.model_choice import OFFLINE, model_name
+from runtime.model_factory import hosted_model
 from runtime.tracing import job_trace
 from shared.db import Database, Instruments, Jobs
 from shared.schemas import TagInput

@@ -2,13 +2,16 @@
 for a symbol no source prices (theirs alone, bad ones refused with the field named), and an
 analysis of a portfolio with nothing valued refused with what to do."""
 
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from local.api_server import local_app
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import seed_instruments
-from tests.api.conftest import Token, error_of
+from tests.api.conftest import Token, api_settings, error_of
 
 
 def _holding(client: TestClient, headers: dict[str, str], symbol: str, cash: float = 0) -> Any:
@@ -105,3 +108,18 @@ def test_a_seed_price_shows_its_source_and_date_and_supersedes_nothing_entered(
     client.put("/api/prices/SPY", headers=auth(), json={"price": 1})
     (spy,) = client.get("/api/portfolio", headers=auth()).json()["valuation"]["holdings"]
     assert (spy["price_source"], spy["superseded_user_price"]) == ("seed", 1.0)
+
+
+@pytest.mark.parametrize(("model", "classifies"), [("offline", False), ("ollama/llama3", True)])
+def test_the_portfolio_says_whether_the_next_analysis_can_classify(
+    pg: PsycopgDriver,
+    issuer_dir: Path,
+    migrated_url: str,
+    auth: Token,
+    model: str,
+    classifies: bool,
+) -> None:
+    app = local_app(api_settings(issuer_dir, migrated_url, ALEX_MODEL=model), db=pg)
+    with TestClient(app) as client:
+        answer = client.get("/api/portfolio", headers=auth())
+        assert answer.json().get("classifies") is classifies, answer.text

@@ -15,10 +15,12 @@ from functions.retirement.handler import project
 from functions.start_job.handler import handler as start_handler
 from functions.start_job.handler import start_job
 from functions.tagger.handler import tag
+from shared.analytics import coverage_gaps
 from shared.db import Instruments, Jobs, Positions
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.errors import NotFound
+from shared.portfolio import load_portfolio
 from shared.schemas import InstrumentClassification, Job, StepInput
 from tests.functions.conftest import tag_input
 
@@ -107,7 +109,9 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     assert {name: done.steps[name].generated_by for name in summary["generated_by"]} == (
         summary["generated_by"]
     )
-    assert "Not yet classified, so shown as Unclassified: AAPL, NVDA." in summary["text"]
+    assert "is in holdings not yet classified (AAPL, NVDA)" in summary["text"]
+    assert summary["gaps"] == coverage_gaps(load_portfolio(seeded, TEST_USER_ID).valuation)
+    assert "No market-data source is configured" in summary["text"]
     rows = Jobs(seeded).get(TEST_USER_ID, job.id)
     await finalize_job(seeded, request)
     assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows

@@ -4,7 +4,8 @@ prices: their own, valuing only their positions."""
 from fastapi import APIRouter, status
 from pydantic import BaseModel, Field
 
-from functions.api.deps import CallerDep, DatabaseDep
+from functions.api.deps import CallerDep, DatabaseDep, SettingsDep, UserDep
+from runtime.model_choice import classifies
 from shared.analytics import Valuation, coverage_gaps
 from shared.db import UserPrices
 from shared.portfolio import load_portfolio, why_not_analyzable
@@ -20,18 +21,23 @@ class PortfolioValue(BaseModel):
     gaps: list[str] = Field(description="What an analysis of it could not see, and why.")
     analyzable: bool
     reason: str | None = Field(description="Why no analysis can start yet, and what to do.")
+    classifies: bool = Field(
+        description="Whether the next analysis can classify unclassified holdings (a language"
+        " model is configured); offline it cannot, and they stay unclassified."
+    )
 
 
 @router.get("/portfolio")
-def portfolio_value(caller: CallerDep, db: DatabaseDep) -> PortfolioValue:
+def portfolio_value(user: UserDep, db: DatabaseDep, settings: SettingsDep) -> PortfolioValue:
     """The caller's portfolio valued as an analysis would value it, and whether one can start."""
-    valuation = load_portfolio(db, caller.user_id).valuation
+    valuation = load_portfolio(db, user.clerk_user_id).valuation
     reason = why_not_analyzable(valuation)
     return PortfolioValue(
         valuation=valuation,
         gaps=coverage_gaps(valuation),
         analyzable=reason is None,
         reason=reason,
+        classifies=classifies(settings),
     )
 
 
