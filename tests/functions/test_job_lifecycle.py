@@ -1,6 +1,7 @@
 """Start job and Finalize job, and the whole analysis run through its handlers, offline."""
 
 import asyncio
+from decimal import Decimal
 
 import pytest
 
@@ -21,7 +22,7 @@ from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.errors import NotFound
 from shared.portfolio import load_portfolio
-from shared.schemas import InstrumentClassification, Job, StepInput
+from shared.schemas import InstrumentClassification, Job, PositionCreate, StepInput
 from tests.functions.conftest import tag_input
 
 
@@ -136,3 +137,34 @@ def test_lambda_entries_take_workflow_events(seeded: PsycopgDriver, job: Job) ->
     assert start_handler(event, None)["symbols"] == ["AAPL", "NVDA"]
     with pytest.raises(ValueError, match="job_id"):
         finalize_handler({"user_id": TEST_USER_ID}, None)
+
+
+@pytest.mark.anyio
+async def test_a_half_unpriced_portfolio_says_so_in_summary_report_and_charts(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    account = Positions(seeded).for_user(TEST_USER_ID)[0].account_id
+    Instruments(seeded).ensure("TSLQ")
+    Positions(seeded).create(
+        TEST_USER_ID, PositionCreate(account_id=account, symbol="TSLQ", quantity=Decimal(7))
+    )
+    holdings = len(Positions(seeded).for_user(TEST_USER_ID))
+    request = step_input(job)
+    for symbol in start_job(seeded, request, None)["symbols"]:
+        await tag(seeded, tag_input(job, symbol), None)
+    await asyncio.gather(
+        write_report(seeded, request, reporter_offline()),
+        build_charts(seeded, request, charter_offline()),
+        project(seeded, request, retirement_offline()),
+    )
+    await finalize_job(seeded, request)
+
+    done = Jobs(seeded).get(TEST_USER_ID, job.id)
+    share = f"{100 / holdings:.1f}%"
+    said = f"1 of {holdings} holdings ({share} by count) have no price (TSLQ)"
+    assert done.summary_payload is not None and said in done.summary_payload["text"]
+    assert done.summary_payload["unpriced"] == ["TSLQ"]
+    assert done.report_payload is not None and said in done.report_payload["markdown"]
+    assert done.charts_payload
+    for chart in done.charts_payload.values():
+        assert said in chart["description"]
