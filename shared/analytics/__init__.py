@@ -29,11 +29,9 @@ Assumptions, in one place (each module's docstring says more):
   equity and the result says so; the same seed gives the same result.
 """
 
-from shared.analytics.assumptions import (
-    DEFAULT_ASSUMPTIONS,
-    CapitalMarketAssumptions,
-    ClassAssumption,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from shared.analytics.breakdowns import (
     Breakdown,
     PortfolioBreakdowns,
@@ -54,22 +52,54 @@ from shared.analytics.charts import (
     standard_charts,
 )
 from shared.analytics.coverage import coverage_gaps
-from shared.analytics.montecarlo import (
-    RetirementInputs,
-    RetirementProjection,
-    YearBand,
-    project_retirement,
-    retirement_inputs,
-)
-from shared.analytics.rebalancing import (
-    Drift,
-    RebalancePlan,
-    Trade,
-    measure_drift,
-    plan_rebalance,
-)
 from shared.analytics.risk import RiskIndicators, risk_indicators
 from shared.analytics.valuation import AccountValue, HoldingValue, Valuation, value_portfolio
+
+# NumPy's modules load on first use: the API values portfolios (valuation, coverage) without
+# NumPy, which its Lambda layer leaves out.
+if TYPE_CHECKING:
+    from shared.analytics.assumptions import (
+        DEFAULT_ASSUMPTIONS,
+        CapitalMarketAssumptions,
+        ClassAssumption,
+    )
+    from shared.analytics.montecarlo import (
+        RetirementInputs,
+        RetirementProjection,
+        YearBand,
+        project_retirement,
+        retirement_inputs,
+    )
+    from shared.analytics.rebalancing import (
+        Drift,
+        RebalancePlan,
+        Trade,
+        measure_drift,
+        plan_rebalance,
+    )
+
+_LAZY: dict[str, str] = {
+    "DEFAULT_ASSUMPTIONS": "assumptions",
+    "CapitalMarketAssumptions": "assumptions",
+    "ClassAssumption": "assumptions",
+    "RetirementInputs": "montecarlo",
+    "RetirementProjection": "montecarlo",
+    "YearBand": "montecarlo",
+    "project_retirement": "montecarlo",
+    "retirement_inputs": "montecarlo",
+    "Drift": "rebalancing",
+    "RebalancePlan": "rebalancing",
+    "Trade": "rebalancing",
+    "measure_drift": "rebalancing",
+    "plan_rebalance": "rebalancing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"shared.analytics.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_ASSUMPTIONS",
