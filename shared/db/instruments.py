@@ -16,6 +16,21 @@ from shared.schemas import (
 )
 
 
+_KEEP_QUOTE = "instruments.price_source = 'massive' AND EXCLUDED.price_source = 'seed'"
+_SAME_PRICE = (
+    "instruments.price_source IS NOT DISTINCT FROM EXCLUDED.price_source"
+    " AND instruments.current_price IS NOT DISTINCT FROM EXCLUDED.current_price"
+)
+_PRICE_UPDATES = {
+    "current_price": f"CASE WHEN {_KEEP_QUOTE} THEN instruments.current_price"
+    " ELSE EXCLUDED.current_price END",
+    "price_source": f"CASE WHEN {_KEEP_QUOTE} THEN instruments.price_source"
+    " ELSE EXCLUDED.price_source END",
+    "price_as_of": f"CASE WHEN {_KEEP_QUOTE} OR ({_SAME_PRICE}) THEN instruments.price_as_of"
+    " ELSE EXCLUDED.price_as_of END",
+}
+
+
 class Quote(NamedTuple):
     """A source's price of one share of a symbol, and when it was true."""
 
@@ -74,9 +89,14 @@ class Instruments:
         return [Instrument.model_validate(row) for row in rows]
 
     def upsert(self, instrument: InstrumentCreate) -> Instrument:
-        """Insert, or replace every field of, the instrument with this symbol."""
+        """Insert, or replace every field of, the instrument with this symbol; except that a
+        seed price never replaces a market-data price, and the same price again keeps its
+        as-of time (re-seeding, on every `alex dev` and deploy, neither hides a quote nor makes
+        a sample price look fresh)."""
         values = instrument.model_dump()
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "symbol")
+        updates = ", ".join(
+            f"{c} = {_PRICE_UPDATES.get(c, f'EXCLUDED.{c}')}" for c in _COLUMNS if c != "symbol"
+        )
         row = self.db.fetch_one(
             f"INSERT INTO instruments ({', '.join(_COLUMNS)})"
             f" VALUES ({', '.join(':' + c for c in _COLUMNS)})"

@@ -115,3 +115,29 @@ def test_a_stale_price_is_flagged(holders: Database) -> None:
     valuation = load_portfolio(holders, "user_a").valuation
     assert valuation.stale == ("SPY",)
     assert next(h for h in valuation.holdings if h.symbol == "SPY").stale
+
+
+def test_reseeding_neither_hides_a_quote_nor_freshens_a_sample_price(holders: Database) -> None:
+    seeded = Instruments(holders).get("SPY")
+    Instruments(holders).ensure("QQQ")
+    quoted_at = datetime.now(UTC) - timedelta(hours=3)
+    Instruments(holders).set_prices([Quote("QQQ", Decimal("480"), quoted_at)], "massive")
+
+    Instruments(holders).upsert(
+        InstrumentCreate(symbol="SPY", name="SPY", current_price=Decimal("500"))
+    )
+    Instruments(holders).upsert(
+        InstrumentCreate(symbol="QQQ", name="QQQ", current_price=Decimal("1"))
+    )
+
+    assert Instruments(holders).get("SPY").price_as_of == seeded.price_as_of
+    qqq = Instruments(holders).get("QQQ")
+    assert (qqq.current_price, qqq.price_source, qqq.price_as_of) == (
+        Decimal("480"),
+        "massive",
+        quoted_at,
+    )
+    changed = Instruments(holders).upsert(
+        InstrumentCreate(symbol="SPY", name="SPY", current_price=Decimal("505"))
+    )
+    assert changed.current_price == Decimal("505") and changed.price_as_of != seeded.price_as_of
