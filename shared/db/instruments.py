@@ -15,7 +15,6 @@ from shared.schemas import (
     Symbol,
 )
 
-
 _KEEP_QUOTE = "instruments.price_source = 'massive' AND EXCLUDED.price_source = 'seed'"
 _SAME_PRICE = (
     "instruments.price_source IS NOT DISTINCT FROM EXCLUDED.price_source"
