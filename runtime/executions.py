@@ -15,7 +15,8 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, Json
 
 from shared.db import Database, Jobs
-from shared.errors import AlexError, Conflict, NotFound
+from shared.errors import AlexError, Conflict, InvalidTransition, NotFound, NothingToAnalyze
+from shared.portfolio import load_portfolio, why_not_analyzable
 from shared.schemas import Job, JobCreate, StepInput, StepName
 from shared.settings import Settings
 from state_machines.steps import FINALIZE, STEP_OF_STATE
@@ -82,11 +83,15 @@ def start_analysis(
 ) -> Job:
     """Create the user's job and start its execution, named by the job id.
 
+    NothingToAnalyze (a Conflict) when the portfolio has nothing valued, with what to do;
     Conflict when the user already has an analysis pending or running. When Step Functions
     refuses or cannot be reached, the job is marked failed with the reason (never left pending)
     and WorkflowUnavailable says why.
     """
     jobs = Jobs(db)
+    blocker = why_not_analyzable(load_portfolio(db, user_id).valuation)
+    if blocker is not None:
+        raise NothingToAnalyze(blocker)
     job = jobs.create(user_id, request)
     execution_input = StepInput(job_id=job.id, user_id=user_id).model_dump(mode="json")
     try:
@@ -283,7 +288,14 @@ def _fail(jobs: Jobs, job: Job, redrive_count: int, stopped: Callable[[], Stop])
         jobs.mark_step(job.clerk_user_id, job.id, step, "failed", error=stop.step_error)
     for aborted in stop.aborted:
         if aborted != step and job.steps[aborted].status in ("pending", "running"):
-            jobs.mark_step(job.clerk_user_id, job.id, aborted, "aborted", error=ABORTED_BY_SIBLING)
+            try:
+                jobs.mark_step(
+                    job.clerk_user_id, job.id, aborted, "aborted", error=ABORTED_BY_SIBLING
+                )
+            except InvalidTransition:
+                # An aborted task's function runs on (Lambda does not stop it), and this one
+                # stored its result since the job was read: it stands, and is not redone.
+                pass
     failed = jobs.set_status(
         job.clerk_user_id, job.id, "failed", error=stop.error, cause=stop.cause, failed_step=step
     )

@@ -19,13 +19,13 @@ from agents.handoffs import Handoff
 from agents.items import TResponseInputItem, TResponseStreamEvent
 from agents.testing import assistant_message, function_call
 
+from runtime.model_choice import OFFLINE, model_name
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 # LiteLLM fetches a price list from the internet on import unless told to use its own copy.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-OFFLINE = "offline"
 OFFLINE_NOTICE = (
     "Written without a language model: Alex's offline mode assembled this text from the"
     " calculated figures. Configure a model for a written analysis."
@@ -34,26 +34,6 @@ OFFLINE_NOTICE = (
 # A planned tool call (name and arguments), and the writer that turns tool results into text.
 ToolCall = tuple[str, dict[str, Any]]
 Writer = Callable[[Mapping[str, Any]], str]
-
-
-def model_name(settings: Settings | None = None) -> str:
-    """The LiteLLM model string the agents use, or "offline"."""
-    settings = settings or get_settings()
-    if settings.model:
-        return settings.model
-    if settings.environment == "aws" or _aws_credentials_exist():
-        return f"bedrock/{settings.bedrock_model_id}"
-    log.warning(
-        "No model configured and no AWS credentials found: using the offline model, which"
-        " writes templated text without a language model. Set ALEX_MODEL or AWS credentials."
-    )
-    return OFFLINE
-
-
-def _aws_credentials_exist() -> bool:
-    import boto3
-
-    return boto3.Session().get_credentials() is not None
 
 
 def hosted_model(name: str, settings: Settings | None = None) -> Model:

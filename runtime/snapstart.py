@@ -12,7 +12,8 @@ from snapshot_restore_py import register_after_restore
 
 from runtime import tracing
 from runtime.handlers import database
-from runtime.model_factory import OFFLINE, hosted_model, model_name
+from runtime.model_choice import OFFLINE, model_name
+from runtime.model_factory import hosted_model
 from shared.settings import get_settings
 
 log = logging.getLogger("alex.snapstart")

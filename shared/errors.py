@@ -63,3 +63,22 @@ class InvalidModelOutput(AlexError):
     """The model's answer was still invalid after one corrective re-ask."""
 
     code = "invalid_model_output"
+
+
+class PricesThrottled(AlexError):
+    """The market-data provider refused the call for its rate limit: retry with backoff."""
+
+    code = "prices_throttled"
+
+
+class PriceSourceUnavailable(AlexError):
+    """The market-data provider failed otherwise (down, refused the key, answered nonsense):
+    the stored prices are kept, and the refresh says so."""
+
+    code = "price_source_unavailable"
+
+
+class NothingToAnalyze(Conflict):
+    """An analysis of a portfolio with nothing valued: it could only report on what is missing."""
+
+    code = "nothing_to_analyze"

@@ -4,7 +4,7 @@ The field descriptions are written for people and for language models alike: the
 `InstrumentClassification` as its structured output type.
 """
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 from uuid import UUID
@@ -77,11 +77,15 @@ AccountType = Literal[
 JobType = Literal["portfolio_analysis"]
 JobStatus = Literal["pending", "running", "completed", "failed"]
 # "aborted": the workflow stopped the step while it ran, because a sibling branch failed (as
-# Step Functions does); a redrive runs it again.
-StepStatus = Literal["pending", "running", "succeeded", "failed", "aborted"]
+# Step Functions does); a redrive runs it again. "skipped": the step ran but could not do its
+# work, for the reason in its notice (tagging with no language model configured).
+StepStatus = Literal["pending", "running", "succeeded", "failed", "aborted", "skipped"]
 # One name per workflow step, in order: "Tag instruments" is `tagging`, "Build charts" is `charts`.
 StepName = Literal["start", "tagging", "report", "charts", "retirement", "finalize"]
 PayloadKind = Literal["report", "charts", "retirement", "summary"]
+# Where an instrument's price comes from: the approximate prices shipped with Alex ("seed"), or
+# the market-data provider. A price a user enters is theirs alone (`UserPrice`), never stored here.
+PriceSource = Literal["seed", "massive"]
 
 STEP_NAMES: tuple[StepName, ...] = get_args(StepName)
 ALLOCATION_TOLERANCE = 0.01
@@ -219,6 +223,12 @@ class InstrumentCreate(Schema):
     name: Name
     instrument_type: InstrumentType | None = None
     current_price: Price | None = Field(None, description="Last known price in US dollars.")
+    price_source: PriceSource | None = Field(
+        None, description="Where the price comes from; a price given without one is 'seed'."
+    )
+    price_as_of: datetime | None = Field(
+        None, description="When the price was true; a price given without one is as of now."
+    )
     allocation_asset_class: AssetClassAllocation | None = None
     allocation_regions: RegionAllocation | None = None
     allocation_sectors: SectorAllocation | None = None
@@ -230,12 +240,60 @@ class InstrumentCreate(Schema):
             raise ValueError("give all three allocation maps, or none (to be tagged later)")
         return self
 
+    @model_validator(mode="after")
+    def _price_with_provenance(self) -> "InstrumentCreate":
+        # Every stored price carries its source and as-of time (the database insists too).
+        if self.current_price is None:
+            self.price_source = self.price_as_of = None
+        else:
+            self.price_source = self.price_source or "seed"
+            self.price_as_of = self.price_as_of or datetime.now(UTC)
+        return self
+
     @property
     def is_classified(self) -> bool:
         return self.allocation_asset_class is not None
 
 
 class Instrument(InstrumentCreate, Stored):
+    created_at: datetime
+    updated_at: datetime
+
+
+# Above any one share's price on a US exchange (BRK.A trades near $1,000,000): a larger figure is
+# a typing mistake, not a price.
+MAX_USER_PRICE = Decimal("10000000")
+
+
+class UserPriceSet(Schema):
+    """A price the user enters for a symbol they hold that no source prices."""
+
+    price: Decimal = Field(
+        gt=0,
+        le=MAX_USER_PRICE,
+        max_digits=18,
+        decimal_places=6,
+        allow_inf_nan=False,
+        description="Price of one share in US dollars (above 0, at most 10,000,000).",
+    )
+    as_of_date: date = Field(
+        default_factory=date.today, description="The day the price was true (not in the future)."
+    )
+
+    @field_validator("as_of_date")
+    @classmethod
+    def _not_in_future(cls, value: date) -> date:
+        # A day of slack: the user's "today" may be ahead of the server's in UTC.
+        if (value - datetime.now(UTC).date()).days > 1:
+            raise ValueError("a price cannot be as of a day in the future")
+        return value
+
+
+class UserPrice(Stored):
+    clerk_user_id: str
+    symbol: Symbol
+    price: Annotated[Decimal, JsonNumber]
+    as_of_date: date
     created_at: datetime
     updated_at: datetime
 
@@ -300,6 +358,9 @@ class StepState(Schema):
     done: int | None = Field(None, description="Items finished (the tagging map).")
     total: int | None = Field(None, description="Items to do (the tagging map).")
     items: list[str] = Field(default_factory=list, description="Names of the items finished.")
+    skipped: list[str] = Field(
+        default_factory=list, description="The items finished without their work being done."
+    )
     generated_by: str | None = Field(
         None,
         description="What wrote the step's result: a model string, 'offline' (no language"

@@ -61,6 +61,15 @@ class Settings(BaseSettings):
     # (the longest task timeout, 360 s), shorter than the workflow's 30-minute time limit.
     stale_job_after_s: int = Field(600, validation_alias="ALEX_STALE_JOB_AFTER", ge=0)
 
+    # Prices: the market-data provider (Massive, formerly Polygon.io) when its key is set, here or
+    # (in AWS) in the secret MASSIVE_SECRET_ARN names; else the stored prices. MASSIVE_BASE_URL
+    # points the client elsewhere (a stand-in in tests). A price older than this many days is
+    # flagged stale wherever it is shown or used.
+    massive_api_key: str | None = Field(None, validation_alias="MASSIVE_API_KEY")
+    massive_secret_arn: str | None = Field(None, validation_alias="MASSIVE_SECRET_ARN")
+    massive_base_url: str | None = Field(None, validation_alias="MASSIVE_BASE_URL")
+    price_stale_after_days: int = Field(5, validation_alias="ALEX_PRICE_STALE_AFTER_DAYS", ge=1)
+
     # Sign-in: Clerk session tokens, verified against the issuer's JWKS (by default
     # `<issuer>/.well-known/jwks.json`) and accepted from these frontends (`azp`, comma-separated).
     # ALEX_DEV_ISSUER serves local/dev_issuer.py's tokens instead, and only when ALEX_ENV=local.

@@ -21,7 +21,7 @@ from stacks.config import DeploySettings
 from stacks.database import DatabaseStack
 from stacks.packaging import ARCHITECTURE, RUNTIME, dependency_layer, source_code
 from state_machines.analysis import AnalysisWorkflow
-from state_machines.steps import STEPS
+from state_machines.steps import START, STEPS
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,20 @@ class AnalysisStack(Stack):
             "AwsSolutions-SMG4",
             "Langfuse issues these keys; the operator replaces them in Langfuse and here",
         )
+        # Massive's API key: empty (the stored prices are used) until the operator puts theirs
+        # in the secret. Only "Start job" refreshes prices, so only it may read the key.
+        self.massive_key = secretsmanager.Secret(
+            self,
+            "MassiveApiKey",
+            description="API key of Massive (formerly Polygon.io), the market-data source of the"
+            " analysis' prices: {api_key}; empty: the stored prices are used",
+            secret_object_value={"api_key": SecretValue.unsafe_plain_text("")},
+        )
+        nag.acknowledge(
+            self.massive_key,
+            "AwsSolutions-SMG4",
+            "Massive issues this key; the operator rotates it at Massive and here",
+        )
         model_environment = {
             "BEDROCK_MODEL_ID": model.bedrock_model_id,
             "BEDROCK_REGION": model.bedrock_region,
@@ -130,6 +144,11 @@ class AnalysisStack(Stack):
                     "POWERTOOLS_SERVICE_NAME": spec.name,
                     **(model_environment if spec.uses_model else {}),
                     **(
+                        {"MASSIVE_SECRET_ARN": self.massive_key.secret_arn}
+                        if spec.name == START.function
+                        else {}
+                    ),
+                    **(
                         {"ALEX_FAULTS_PARAMETER": self.faults.parameter_name}
                         if self.faults and spec.name in step_functions
                         else {}
@@ -143,6 +162,8 @@ class AnalysisStack(Stack):
             if spec.uses_model:
                 function.add_to_role_policy(bedrock)
                 self.langfuse_keys.grant_read(function)
+            if spec.name == START.function:
+                self.massive_key.grant_read(function)
             if self.faults and spec.name in step_functions:
                 self.faults.grant_read(function)
             nag.acknowledge_function(function)

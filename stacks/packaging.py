@@ -24,13 +24,16 @@ LAYER_PACKAGES = (
     "aws-lambda-powertools",
     "langfuse",
     "litellm",
+    "massive",
     "numpy",
     "openai-agents",
     "openinference-instrumentation-openai-agents",
     "pydantic",
     "pydantic-settings",
 )
-LAYER_DESCRIPTION = "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy"
+LAYER_DESCRIPTION = (
+    "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy, Massive"
+)
 # What the agents' layer leaves out: LiteLLM's proxy admin UI and Swagger assets, static files no
 # Lambda reads (tests/infra/test_packaging.py runs the agents without them).
 LAYER_TRIM = ("litellm/proxy/_experimental/out", "litellm/proxy/swagger")

@@ -126,6 +126,17 @@ class AnalysisWorkflow(Construct):
             max_delay=Duration.seconds(60),
             jitter_strategy=sfn.JitterType.FULL,
         )
+        if step is START:
+            # The market-data provider's rate limit (Massive's free tier allows a few calls a
+            # minute): wait long enough for its window to pass.
+            task.add_retry(
+                errors=["PricesThrottled"],
+                interval=Duration.seconds(15),
+                backoff_rate=2,
+                max_attempts=4,
+                max_delay=Duration.seconds(120),
+                jitter_strategy=sfn.JitterType.FULL,
+            )
         # Aurora Serverless waking from 0 ACU takes up to about a minute.
         task.add_retry(
             errors=["DatabaseResuming"],

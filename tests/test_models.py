@@ -6,7 +6,8 @@ import pytest
 from agents import Agent, RunConfig, Runner, function_tool
 
 from runtime import tracing
-from runtime.model_factory import OFFLINE, OfflineModel, hosted_model, model_name
+from runtime.model_choice import OFFLINE, model_name
+from runtime.model_factory import OfflineModel, hosted_model
 from shared.settings import Settings
 
 
@@ -22,13 +23,13 @@ def test_aws_uses_bedrock_with_the_configured_model_id() -> None:
 def test_no_model_and_no_credentials_is_offline_and_says_so(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr("runtime.model_factory._aws_credentials_exist", lambda: False)
+    monkeypatch.setattr("runtime.model_choice._aws_credentials_exist", lambda: False)
     assert model_name(Settings()) == OFFLINE
     assert "using the offline model" in caplog.text
 
 
 def test_local_aws_credentials_select_bedrock(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("runtime.model_factory._aws_credentials_exist", lambda: True)
+    monkeypatch.setattr("runtime.model_choice._aws_credentials_exist", lambda: True)
     assert model_name(Settings()) == "bedrock/openai.gpt-oss-120b-1:0"
 
 

@@ -71,6 +71,11 @@ export function JobView({ job, onRedriven }: { job: Job; onRedriven: () => void 
         }
       >
         <WorkflowGraph job={job} />
+        {job.steps.start?.notice && (
+          <p className="mt-3 text-center text-xs text-slate-600" data-testid="prices-notice">
+            Prices: {job.steps.start.notice}
+          </p>
+        )}
         {job.status === "failed" && (
           <div className="mt-4">
             <FailurePanel job={job} onRedriven={onRedriven} />

@@ -13,6 +13,8 @@ const NODE_STYLE: Record<StepStatus, string> = {
   failed: "border-red-500 bg-red-50 text-red-900",
   // Stopped because another branch failed; a retry runs it again.
   aborted: "border-amber-500 border-dashed bg-amber-50 text-amber-900",
+  // Ran, but could not do its work (tagging without a language model); its notice says why.
+  skipped: "border-slate-500 border-dotted bg-slate-100 text-slate-800",
 };
 
 const STATUS_MARK: Record<StepStatus, string> = {
@@ -21,6 +23,7 @@ const STATUS_MARK: Record<StepStatus, string> = {
   succeeded: "✓",
   failed: "✕",
   aborted: "⊘",
+  skipped: "↷",
 };
 
 function Node({ job, node }: { job: Job; node: WorkflowNode }) {
@@ -33,6 +36,7 @@ function Node({ job, node }: { job: Job; node: WorkflowNode }) {
       data-step={node.step}
       data-status={status}
       aria-label={`${node.label} (${node.state}): ${status}${progress ? `, ${progress} instruments` : ""}`}
+      title={status === "skipped" ? (state?.notice ?? undefined) : undefined}
       className={`rounded-lg border-2 px-3 py-2 text-center text-sm ${NODE_STYLE[status]}`}
     >
       <div className="font-semibold">
@@ -46,6 +50,7 @@ function Node({ job, node }: { job: Job; node: WorkflowNode }) {
         {status}
         {progress && ` · ${progress}`}
       </div>
+      {status === "skipped" && state?.notice && <div className="mt-1 text-xs">{state.notice}</div>}
     </li>
   );
 }

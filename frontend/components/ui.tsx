@@ -104,6 +104,7 @@ const STATUS_STYLE: Record<JobStatus | StepStatus, string> = {
   completed: "bg-emerald-100 text-emerald-800",
   failed: "bg-red-100 text-red-800",
   aborted: "bg-amber-100 text-amber-900",
+  skipped: "bg-slate-200 text-slate-800",
 };
 
 export function StatusBadge({ status }: { status: JobStatus | StepStatus }) {

@@ -6,9 +6,11 @@ import type {
   AccountFields,
   Instrument,
   Job,
+  PortfolioValue,
   Position,
   PositionCreate,
   User,
+  UserPrice,
   UserUpdate,
 } from "./types";
 
@@ -123,6 +125,11 @@ export function createApi(
 
     instruments: async (query = "") =>
       listFrom<Instrument>(await call("GET", `/api/instruments?q=${enc(query)}`)),
+
+    portfolio: () => call<PortfolioValue>("GET", "/api/portfolio"),
+    setPrice: (symbol: string, price: number, asOfDate: string) =>
+      call<UserPrice>("PUT", `/api/prices/${enc(symbol)}`, { price, as_of_date: asOfDate }),
+    deletePrice: (symbol: string) => call<void>("DELETE", `/api/prices/${enc(symbol)}`),
 
     analyze: () => call<{ job_id: string }>("POST", "/api/analyze"),
     jobs: async (limit = 20, offset = 0) =>

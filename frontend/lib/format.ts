@@ -1,6 +1,6 @@
 /** How numbers, dates and names read in the UI. */
 
-import type { AccountType } from "./types";
+import type { AccountType, HoldingValue } from "./types";
 
 const dollarFormat = new Intl.NumberFormat("en-US", {
   style: "currency",
@@ -48,3 +48,18 @@ export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   pension: "Pension",
   other: "Other",
 };
+
+const PRICE_SOURCES: Record<string, string> = {
+  seed: "sample price, not a quote",
+  massive: "Massive market data",
+  user: "your price",
+};
+
+/** Where a holding's price comes from and when it was true: "your price · as of Dec 1, 2026 · stale". */
+export function priceLabel(holding: HoldingValue): string {
+  if (holding.price === null || !holding.price_source) return "no price";
+  const asOf = holding.price_as_of
+    ? new Date(holding.price_as_of).toLocaleDateString("en-US", { dateStyle: "medium", timeZone: "UTC" })
+    : "unknown date";
+  return `${PRICE_SOURCES[holding.price_source] ?? holding.price_source} · as of ${asOf}${holding.stale ? " · stale" : ""}`;
+}

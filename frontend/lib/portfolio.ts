@@ -1,12 +1,14 @@
-/** The user's portfolio as the pages show it: accounts, positions, prices, value and allocation. */
+/** The user's portfolio as the pages show it: accounts and positions, valued by the API (each
+ * holding at its price, from a source or the user's own, with its source and date). */
 
 import type { Api } from "./api";
-import type { Account, AssetClass, Instrument, Position } from "./types";
+import type { Account, AssetClass, Instrument, Position, PortfolioValue } from "./types";
 
 export interface Portfolio {
   accounts: Account[];
   positions: Record<string, Position[]>;
-  instruments: Record<string, Instrument>;
+  /** The valuation an analysis would use: the one source of every figure the pages show. */
+  value: PortfolioValue;
 }
 
 /** Instruments for these symbols: the API's list first, then a search for any it did not include. */
@@ -22,51 +24,39 @@ export async function instrumentsFor(api: Api, symbols: string[]): Promise<Recor
 }
 
 export async function loadPortfolio(api: Api): Promise<Portfolio> {
-  const accounts = await api.accounts();
+  const [accounts, value] = await Promise.all([api.accounts(), api.portfolio()]);
   const lists = await Promise.all(accounts.map((account) => api.positions(account.id)));
   const positions = Object.fromEntries(accounts.map((account, i) => [account.id, lists[i] ?? []]));
-  const instruments = await instrumentsFor(api, lists.flat().map((position) => position.symbol));
-  return { accounts, positions, instruments };
+  return { accounts, positions, value };
 }
 
-/** A position's value, or null when its instrument has no price yet. */
-export function positionValue(position: Position, instruments: Record<string, Instrument>): number | null {
-  const price = instruments[position.symbol]?.current_price;
-  return price == null ? null : price * position.quantity;
-}
-
-export function accountValue(account: Account, positions: Position[], instruments: Record<string, Instrument>): number {
-  return positions.reduce((sum, position) => sum + (positionValue(position, instruments) ?? 0), account.cash_balance);
+export function accountValue(portfolio: Portfolio, account: Account): number {
+  return portfolio.value.valuation.accounts.find((entry) => entry.account_id === account.id)?.total ?? account.cash_balance;
 }
 
 export function totalValue(portfolio: Portfolio): number {
-  return portfolio.accounts.reduce(
-    (sum, account) => sum + accountValue(account, portfolio.positions[account.id] ?? [], portfolio.instruments),
-    0,
-  );
+  return portfolio.value.valuation.total;
 }
 
 export type AllocationKey = AssetClass | "unclassified";
 
-/** Dollars per asset class: cash counts as cash; unpriced or untagged holdings as unclassified. */
+/** Dollars per asset class: cash counts as cash; priced holdings without allocation data as unclassified. */
 export function assetClassValues(portfolio: Portfolio): Partial<Record<AllocationKey, number>> {
   const values: Partial<Record<AllocationKey, number>> = {};
   const add = (key: AllocationKey, amount: number) => {
     if (amount > 0) values[key] = (values[key] ?? 0) + amount;
   };
-  for (const account of portfolio.accounts) {
-    add("cash", account.cash_balance);
-    for (const position of portfolio.positions[account.id] ?? []) {
-      const value = positionValue(position, portfolio.instruments) ?? 0;
-      const allocation = portfolio.instruments[position.symbol]?.allocation_asset_class;
-      if (!allocation) {
-        add("unclassified", value);
-        continue;
-      }
-      for (const [assetClass, share] of Object.entries(allocation)) {
-        add(assetClass as AssetClass, (value * (share ?? 0)) / 100);
-      }
+  const { valuation } = portfolio.value;
+  add("cash", valuation.cash);
+  for (const holding of valuation.holdings) {
+    const value = holding.value ?? 0;
+    if (!holding.asset_classes) {
+      add("unclassified", value);
+      continue;
     }
+    const shares = Object.entries(holding.asset_classes);
+    const whole = shares.reduce((sum, [, share]) => sum + share, 0) || 100;
+    for (const [assetClass, share] of shares) add(assetClass as AssetClass, (value * share) / whole);
   }
   return values;
 }

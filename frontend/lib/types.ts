@@ -58,6 +58,9 @@ export interface Instrument {
   name: string;
   instrument_type: string | null;
   current_price: number | null;
+  /** Where the price comes from: "seed" (approximate sample prices) or "massive" (market data). */
+  price_source?: "seed" | "massive" | null;
+  price_as_of?: string | null;
   allocation_asset_class: Allocation<AssetClass> | null;
   allocation_regions: Record<string, number> | null;
   allocation_sectors: Record<string, number> | null;
@@ -93,8 +96,9 @@ export interface PositionCreate {
 
 /** The workflow's steps (the step table's keys); the job row keys its progress by them. */
 export type { StepName };
-/** `aborted`: stopped because another branch failed; a retry from the failed step runs it again. */
-export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "aborted";
+/** `aborted`: stopped because another branch failed; a retry from the failed step runs it again.
+ * `skipped`: ran but could not do its work (tagging without a language model), its notice says why. */
+export type StepStatus = "pending" | "running" | "succeeded" | "failed" | "aborted" | "skipped";
 export type JobStatus = "pending" | "running" | "completed" | "failed";
 
 export interface StepState {
@@ -106,6 +110,8 @@ export interface StepState {
   done?: number | null;
   total?: number | null;
   items?: string[];
+  /** The items finished without their work (instruments left unclassified, offline). */
+  skipped?: string[];
   /** What wrote the step's result: a model's name, "offline" (no language model), or "none". */
   generated_by?: string | null;
   /** Why the result was written offline, or why there is none. */
@@ -199,4 +205,60 @@ export interface Job {
   started_at: string | null;
   completed_at: string | null;
   updated_at: string;
+}
+
+/** Where a holding's price comes from; "user": the price the user entered, for their holdings only. */
+export type HoldingPriceSource = "seed" | "massive" | "user";
+
+/** One position valued as an analysis values it (GET /api/portfolio). */
+export interface HoldingValue {
+  account_id: string;
+  symbol: string;
+  name: string;
+  quantity: number;
+  price: number | null;
+  value: number | null;
+  price_source: HoldingPriceSource | null;
+  price_as_of: string | null;
+  stale: boolean;
+  /** The user's own price, not used because a source prices the symbol. */
+  superseded_user_price: number | null;
+  asset_classes: Record<string, number> | null;
+}
+
+export interface AccountValue {
+  account_id: string;
+  account_name: string;
+  cash: number;
+  holdings: number;
+  total: number;
+}
+
+export interface Valuation {
+  holdings: HoldingValue[];
+  accounts: AccountValue[];
+  cash: number;
+  invested: number;
+  total: number;
+  unpriced: string[];
+  unclassified: string[];
+  user_priced: string[];
+  stale: string[];
+  stale_after_days: number;
+}
+
+/** GET /api/portfolio: the valuation, what an analysis could not see, and whether one can start. */
+export interface PortfolioValue {
+  valuation: Valuation;
+  gaps: string[];
+  analyzable: boolean;
+  reason: string | null;
+  /** Whether the next analysis can classify instruments (a language model is configured). */
+  classifies: boolean;
+}
+
+export interface UserPrice {
+  symbol: string;
+  price: number;
+  as_of_date: string;
 }

@@ -1,4 +1,7 @@
-/** One account's positions (`/account/?id=...`): add with symbol autocomplete, edit quantity, delete. */
+/**
+ * One account's positions (`/account/?id=...`): add with symbol autocomplete, edit quantity, delete;
+ * each valued with its price's source and date, and a price of the user's own for a symbol no source prices.
+ */
 
 import Link from "next/link";
 import { useRouter } from "next/router";
@@ -9,9 +12,9 @@ import { AppPage } from "@/components/Layout";
 import { SymbolInput } from "@/components/SymbolInput";
 import { Button, Card, Empty, ErrorNotice, Loading, TextField } from "@/components/ui";
 import { errorMessage } from "@/lib/api";
-import { ACCOUNT_TYPE_LABELS, dollars } from "@/lib/format";
-import { accountValue, instrumentsFor, positionValue } from "@/lib/portfolio";
-import type { Account, Instrument, Position } from "@/lib/types";
+import { ACCOUNT_TYPE_LABELS, dollars, priceLabel } from "@/lib/format";
+import { instrumentsFor } from "@/lib/portfolio";
+import type { Account, HoldingValue, Instrument, PortfolioValue, Position } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
 import { useLoad } from "@/lib/useLoad";
 
@@ -19,6 +22,80 @@ interface AccountData {
   account: Account | null;
   positions: Position[];
   instruments: Record<string, Instrument>;
+  portfolio: PortfolioValue;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The user's own price for a symbol no source prices: it values only their positions. */
+function PriceForm({ holding, onSaved }: { holding: HoldingValue; onSaved: () => void }) {
+  const api = useApi();
+  const own = holding.price_source === "user";
+  const [price, setPrice] = useState(own && holding.price !== null ? String(holding.price) : "");
+  const [asOf, setAsOf] = useState(own && holding.price_as_of ? holding.price_as_of.slice(0, 10) : today());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const value = Number(price);
+    if (!Number.isFinite(value) || value <= 0) {
+      setError("Enter the price of one share in dollars, above 0.");
+      return;
+    }
+    setBusy(true);
+    try {
+      await api.setPrice(holding.symbol, value, asOf);
+      setError(null);
+      onSaved();
+    } catch (failure) {
+      setError(errorMessage(failure));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} aria-label={`Your price for ${holding.symbol}`} className="mt-2 space-y-2">
+      <p className="text-sm text-slate-700">
+        {own
+          ? "No source prices this symbol, so your price values it (for your holdings only)."
+          : "No source prices this symbol: enter its price to value it. It counts only for your holdings."}
+      </p>
+      <div className="flex flex-wrap items-end gap-2">
+        <label className="text-sm text-slate-700">
+          Price per share ($)
+          <input
+            type="number"
+            required
+            step="any"
+            value={price}
+            onChange={(e) => setPrice(e.target.value)}
+            aria-label={`Price of ${holding.symbol}`}
+            className="mt-1 block w-32 rounded-lg border border-slate-300 px-2 py-1.5"
+          />
+        </label>
+        <label className="text-sm text-slate-700">
+          As of
+          <input
+            type="date"
+            required
+            max={today()}
+            value={asOf}
+            onChange={(e) => setAsOf(e.target.value)}
+            aria-label={`Date of the price of ${holding.symbol}`}
+            className="mt-1 block rounded-lg border border-slate-300 px-2 py-1.5"
+          />
+        </label>
+        <Button type="submit" tone="secondary" disabled={busy}>
+          {busy ? "Saving…" : own ? "Update price" : "Save price"}
+        </Button>
+      </div>
+      {error && <ErrorNotice message={error} />}
+    </form>
+  );
 }
 
 function quantityProblem(text: string): string | null {
@@ -67,16 +144,20 @@ function AddPosition({ accountId, onAdded }: { accountId: string; onAdded: () =>
 function PositionRow({
   position,
   instrument,
+  holding,
+  classifies,
   onChanged,
 }: {
   position: Position;
   instrument: Instrument | undefined;
+  holding: HoldingValue | undefined;
+  classifies: boolean;
   onChanged: () => void;
 }) {
   const api = useApi();
   const [quantity, setQuantity] = useState(String(position.quantity));
   const [error, setError] = useState<string | null>(null);
-  const value = positionValue(position, instrument ? { [position.symbol]: instrument } : {});
+  const value = holding?.value ?? null;
   const changed = Number(quantity) !== position.quantity;
 
   async function save(event: FormEvent) {
@@ -98,7 +179,10 @@ function PositionRow({
           <p className="font-semibold">{position.symbol}</p>
           <p className="text-sm text-slate-600">
             {instrument?.name ?? "Unknown instrument"}
-            {!instrument?.allocation_asset_class && " · to be classified by the next analysis"}
+            {!instrument?.allocation_asset_class &&
+              (classifies
+                ? " · to be classified by the next analysis"
+                : " · not classified (no language model is configured)")}
           </p>
         </div>
         <form onSubmit={save} className="flex items-end gap-2" aria-label={`Quantity of ${position.symbol}`}>
@@ -120,7 +204,16 @@ function PositionRow({
             </Button>
           )}
         </form>
-        <p className="w-28 text-right tabular-nums">{value === null ? "no price" : dollars(value)}</p>
+        <div className="w-44 text-right">
+          <p className="tabular-nums" data-testid={`value-${position.symbol}`}>
+            {value === null ? "no price" : dollars(value, true)}
+          </p>
+          {holding && holding.price !== null && (
+            <p className="text-xs text-slate-600" data-testid={`price-${position.symbol}`}>
+              {dollars(holding.price, true)} · {priceLabel(holding)}
+            </p>
+          )}
+        </div>
         <ConfirmDelete
           what={position.symbol}
           question={`Remove ${position.symbol} from this account?`}
@@ -134,6 +227,15 @@ function PositionRow({
           }}
         />
       </div>
+      {holding && (holding.price === null || holding.price_source === "user") && (
+        <PriceForm holding={holding} onSaved={onChanged} />
+      )}
+      {holding?.superseded_user_price != null && (
+        <p className="mt-2 text-xs text-slate-600">
+          Your price of {dollars(holding.superseded_user_price, true)} is not used: {priceLabel(holding)} prices{" "}
+          {holding.symbol} now.
+        </p>
+      )}
       {error && (
         <div className="mt-2">
           <ErrorNotice message={error} />
@@ -146,11 +248,17 @@ function PositionRow({
 function AccountDetail({ id }: { id: string }) {
   const api = useApi();
   const { data, error, loading, reload } = useLoad<AccountData>(async () => {
-    const [accounts, positions] = await Promise.all([api.accounts(), api.positions(id)]);
+    const [accounts, positions, portfolio] = await Promise.all([api.accounts(), api.positions(id), api.portfolio()]);
     const instruments = await instrumentsFor(api, positions.map((position) => position.symbol));
-    return { account: accounts.find((account) => account.id === id) ?? null, positions, instruments };
+    return { account: accounts.find((account) => account.id === id) ?? null, positions, instruments, portfolio };
   }, [api, id]);
   const account = data?.account;
+  const valued = data?.portfolio.valuation.accounts.find((entry) => entry.account_id === id);
+  const holdings = Object.fromEntries(
+    (data?.portfolio.valuation.holdings ?? [])
+      .filter((holding) => holding.account_id === id)
+      .map((holding) => [holding.symbol, holding]),
+  );
 
   return (
     <>
@@ -164,7 +272,7 @@ function AccountDetail({ id }: { id: string }) {
               {ACCOUNT_TYPE_LABELS[account.account_type] ?? account.account_type}
               {account.account_purpose && ` · ${account.account_purpose}`}
             </p>
-            <p className="mt-1 text-3xl font-bold tabular-nums">{dollars(accountValue(account, data.positions, data.instruments))}</p>
+            <p className="mt-1 text-3xl font-bold tabular-nums">{dollars(valued?.total ?? account.cash_balance)}</p>
             <p className="text-sm text-slate-600">including {dollars(account.cash_balance, true)} cash</p>
           </Card>
           <Card title="Add a position">
@@ -175,9 +283,11 @@ function AccountDetail({ id }: { id: string }) {
               <ul className="space-y-2">
                 {data.positions.map((position) => (
                   <PositionRow
-                    key={`${position.id}-${position.quantity}`}
+                    key={`${position.id}-${position.quantity}-${holdings[position.symbol]?.price ?? "none"}`}
                     position={position}
                     instrument={data.instruments[position.symbol]}
+                    holding={holdings[position.symbol]}
+                    classifies={data.portfolio.classifies}
                     onChanged={reload}
                   />
                 ))}

@@ -55,7 +55,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
             {account.cash_interest > 0 && ` at ${percent(account.cash_interest * 100, 2)}`}
           </p>
         </div>
-        <p className="text-xl font-semibold tabular-nums">{dollars(accountValue(account, positions, portfolio.instruments))}</p>
+        <p className="text-xl font-semibold tabular-nums">{dollars(accountValue(portfolio, account))}</p>
       </div>
       <div className="mt-3 flex flex-wrap gap-2">
         <Button tone="secondary" aria-label={`Edit ${account.account_name}`} onClick={() => setEditing(true)}>

@@ -10,12 +10,16 @@ import { Button, Card, ErrorNotice, Loading } from "@/components/ui";
 import { errorMessage } from "@/lib/api";
 import { useApi } from "@/lib/useApi";
 import { useJob } from "@/lib/useJob";
+import { useLoad } from "@/lib/useLoad";
 
 function StartAnalysis() {
   const api = useApi();
   const router = useRouter();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Whether there is anything to analyse, and what the analysis will not see.
+  const portfolio = useLoad(() => api.portfolio(), [api]);
+  const reason = portfolio.data && !portfolio.data.analyzable ? portfolio.data.reason : null;
 
   async function start() {
     setBusy(true);
@@ -36,9 +40,32 @@ function StartAnalysis() {
         Alex classifies any holdings it does not know yet, then writes a report, draws charts and projects your
         retirement in parallel. It takes a few minutes; you can watch every step here.
       </p>
-      <Button onClick={start} disabled={busy}>
+      {portfolio.error && <ErrorNotice message={portfolio.error} onRetry={portfolio.reload} />}
+      {portfolio.data && portfolio.data.gaps.length > 0 && portfolio.data.analyzable && (
+        <div role="note" className="mb-4 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          <p className="font-semibold">What this analysis will not see:</p>
+          <ul className="mt-1 list-disc pl-5">
+            {portfolio.data.gaps.map((gap) => (
+              <li key={gap}>{gap}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      <Button
+        onClick={start}
+        disabled={busy || !portfolio.data || !portfolio.data.analyzable}
+        aria-describedby={reason ? "start-blocked" : undefined}
+      >
         {busy ? "Starting…" : "Start analysis"}
       </Button>
+      {reason && (
+        <p id="start-blocked" role="status" className="mt-3 text-sm text-slate-700">
+          {reason}{" "}
+          <Link href="/accounts/" className="text-sky-800 underline">
+            Go to your accounts
+          </Link>
+        </p>
+      )}
       {error && (
         <div className="mt-3">
           <ErrorNotice message={error} />

@@ -64,8 +64,16 @@ function PortfolioCards() {
       <Card title="Portfolio value">
         <p className="text-3xl font-bold tabular-nums text-slate-900">{dollars(totalValue(data))}</p>
         <p className="mt-1 text-sm text-slate-600">
-          {data.accounts.length} accounts, {positions} positions, at the latest prices Alex has.
+          {data.accounts.length} accounts, {positions} positions, at the latest prices Alex has: each position shows its
+          price&apos;s source and date on its account&apos;s page.
         </p>
+        {data.value.gaps.length > 0 && (
+          <ul role="note" className="mt-2 list-disc pl-5 text-sm text-amber-900">
+            {data.value.gaps.map((gap) => (
+              <li key={gap}>{gap}</li>
+            ))}
+          </ul>
+        )}
       </Card>
       <Card title="Allocation at a glance">
         <Allocation portfolio={data} />

@@ -33,6 +33,12 @@ function accountsApi(accounts: Account[]) {
     if (method === "GET" && path.endsWith("/positions")) {
       return { body: path.includes("/a1/") ? [{ id: "p1", account_id: "a1", symbol: "VTI", quantity: 10, as_of_date: "2026-11-22" }] : [] };
     }
+    if (method === "GET" && path === "/api/portfolio") {
+      // As the API values it: a1 holds 10 VTI at $300, every account its cash.
+      const valued = accounts.map((a) => ({ account_id: a.id, account_name: a.account_name, cash: a.cash_balance, holdings: a.id === "a1" ? 3000 : 0, total: a.cash_balance + (a.id === "a1" ? 3000 : 0) }));
+      const total = valued.reduce((sum, a) => sum + a.total, 0);
+      return { body: { valuation: { holdings: [], accounts: valued, cash: 0, invested: 0, total, unpriced: [], unclassified: [], user_priced: [], stale: [], stale_after_days: 5 }, gaps: [], analyzable: total > 0, reason: null, classifies: true } };
+    }
     if (method === "GET" && path === "/api/instruments") {
       return { body: [{ symbol: "VTI", name: "Vanguard Total Stock Market ETF", current_price: 300, instrument_type: "etf", allocation_asset_class: { equity: 100 }, allocation_regions: null, allocation_sectors: null }] };
     }

@@ -12,10 +12,47 @@ vi.mock("next/router", () => ({
 const VTI = { symbol: "VTI", name: "Vanguard Total Stock Market ETF", current_price: 300, instrument_type: "etf", allocation_asset_class: { equity: 100 }, allocation_regions: null, allocation_sectors: null };
 const VXUS = { ...VTI, symbol: "VXUS", name: "Vanguard Total International Stock ETF", current_price: 60 };
 
-function accountApi() {
-  const positions = [{ id: "p1", account_id: "a1", symbol: "VTI", quantity: 10, as_of_date: "2026-11-22" }];
+const PRICES: Record<string, number> = { VTI: 300, VXUS: 60 };
+
+function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "VTI", quantity: 10 }]) {
+  const positions = held.map((h, i) => ({ id: `p${i + 1}`, account_id: "a1", as_of_date: "2026-11-22", ...h }));
+  const own: Record<string, { price: number; as_of_date: string }> = {};
+  // The valuation GET /api/portfolio answers: a source's price first, then the user's own.
+  const portfolio = () => {
+    const holdings = positions.map((position) => {
+      const source = PRICES[position.symbol];
+      const price = source ?? own[position.symbol]?.price ?? null;
+      return {
+        account_id: "a1",
+        symbol: position.symbol,
+        name: position.symbol,
+        quantity: position.quantity,
+        price,
+        value: price === null ? null : price * position.quantity,
+        price_source: source !== undefined ? "seed" : own[position.symbol] ? "user" : null,
+        price_as_of: source !== undefined ? "2026-12-01T00:00:00Z" : own[position.symbol] ? `${own[position.symbol]!.as_of_date}T00:00:00Z` : null,
+        stale: false,
+        superseded_user_price: null,
+        asset_classes: null,
+      };
+    });
+    const total = holdings.reduce((sum, h) => sum + (h.value ?? 0), 0);
+    return {
+      valuation: { holdings, accounts: [{ account_id: "a1", account_name: "401k", cash: 0, holdings: total, total }], cash: 0, invested: total, total, unpriced: [], unclassified: [], user_priced: [], stale: [], stale_after_days: 5 },
+      gaps: [],
+      analyzable: total > 0,
+      reason: total > 0 ? null : "Nothing in your portfolio has a value.",
+      classifies: false,
+    };
+  };
   return fakeFetch((url, init) => {
     const method = init.method ?? "GET";
+    if (url === "/api/portfolio") return { body: portfolio() };
+    if (method === "PUT" && url.startsWith("/api/prices/")) {
+      const symbol = decodeURIComponent(url.split("/").pop()!);
+      own[symbol] = JSON.parse(String(init.body));
+      return { body: { symbol, ...own[symbol] } };
+    }
     if (url === "/api/accounts") {
       return { body: [{ id: "a1", account_name: "401k", account_type: "401k", account_purpose: "", cash_balance: 0, cash_interest: 0, created_at: "", updated_at: "" }] };
     }
@@ -58,6 +95,34 @@ describe("account page", () => {
     const post = api.calls.find((call) => call.init.method === "POST")!;
     expect(JSON.parse(String(post.init.body))).toEqual({ account_id: "a1", symbol: "VXUS", quantity: 2.5 });
     expect(await screen.findByText("VXUS", { selector: "p" })).toBeInTheDocument();
+  });
+
+  it("prices a symbol no source prices with the user's own price, labelled as theirs", async () => {
+    const api = accountApi([{ symbol: "TSLA", quantity: 4 }]);
+    vi.stubGlobal("fetch", api.fetcher);
+    renderSignedIn(<AccountPage />);
+
+    expect(await screen.findByTestId("value-TSLA")).toHaveTextContent("no price");
+    expect(screen.getByText(/not classified \(no language model is configured\)/)).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText("Price of TSLA"), "250");
+    await userEvent.click(screen.getByRole("button", { name: "Save price" }));
+
+    await waitFor(() => expect(screen.getByTestId("value-TSLA")).toHaveTextContent("$1,000.00"));
+    expect(screen.getByTestId("price-TSLA")).toHaveTextContent(/\$250\.00 · your price · as of/);
+    const put = api.calls.find((call) => call.init.method === "PUT")!;
+    expect(put.url).toBe("/api/prices/TSLA");
+    expect(JSON.parse(String(put.init.body))).toMatchObject({ price: 250 });
+  });
+
+  it("refuses a price that is not above 0 without calling the API", async () => {
+    const api = accountApi([{ symbol: "TSLA", quantity: 4 }]);
+    vi.stubGlobal("fetch", api.fetcher);
+    renderSignedIn(<AccountPage />);
+
+    await userEvent.type(await screen.findByLabelText("Price of TSLA"), "-3");
+    await userEvent.click(screen.getByRole("button", { name: "Save price" }));
+    expect(screen.getByRole("alert")).toHaveTextContent("above 0");
+    expect(api.calls.some((call) => call.init.method === "PUT")).toBe(false);
   });
 
   it("accepts a symbol it does not know, to be classified by the next analysis", async () => {

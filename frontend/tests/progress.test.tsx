@@ -159,4 +159,26 @@ describe("progress graph", () => {
     expect(within(section).getByText("Retirement", { selector: "text, tspan" })).toBeInTheDocument();
     expect(within(section).getByText("works")).toBeInTheDocument();
   });
+  it("shows offline tagging as skipped, not succeeded, with why, and the prices' source", () => {
+    const skipped = job({
+      status: "running",
+      steps: steps({
+        start: { status: "succeeded", notice: "No market-data source is configured: the stored prices are used." },
+        tagging: {
+          status: "skipped",
+          done: 2,
+          total: 2,
+          skipped: ["AAPL", "NVDA"],
+          generated_by: "offline",
+          notice: "Skipped: no language model is configured (offline mode).",
+        },
+      }),
+    });
+    renderSignedIn(<JobView job={skipped} onRedriven={() => {}} />);
+
+    expect(statuses().tagging).toBe("skipped");
+    const tagging = screen.getByLabelText(/Tagging \(Tag instruments\): skipped, 2\/2 instruments/);
+    expect(tagging).toHaveTextContent("Skipped: no language model is configured (offline mode).");
+    expect(screen.getByTestId("prices-notice")).toHaveTextContent("Prices: No market-data source is configured");
+  });
 });

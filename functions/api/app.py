@@ -19,6 +19,7 @@ from functions.api.routes import (
     instruments,
     jobs,
     positions,
+    prices,
     usage,
     user,
     webhooks,
@@ -152,7 +153,7 @@ def create_app(
     if settings.origin_secret_arn:
         app.add_middleware(OriginGuard, settings=settings)
     app.include_router(health.router)
-    for resource in (user, accounts, positions, instruments, jobs, usage, webhooks):
+    for resource in (user, accounts, positions, instruments, prices, jobs, usage, webhooks):
         app.include_router(resource.router, responses=ERROR_RESPONSES)
     if dev_issuer is not None:
         app.include_router(dev_issuer.router(settings.clerk_authorized_parties))

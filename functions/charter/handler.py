@@ -12,7 +12,7 @@ from runtime.agents import run_agent, store_result
 from runtime.handlers import database, step_handler
 from runtime.model_factory import agent_model
 from runtime.steps import run_step
-from shared.analytics import standard_charts
+from shared.analytics import coverage_gaps, standard_charts
 from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import StepInput
@@ -53,8 +53,13 @@ async def build_charts(db: Database, request: StepInput, model: Model) -> dict[s
             context=CharterContext(charts=available),
             validate=lambda answer: chosen_charts(answer, available),
         )
+        # What the charts cannot show is said on every chart, by code, whatever the model wrote.
+        gaps = " ".join(coverage_gaps(portfolio.valuation))
         charts: dict[str, Any] = {
-            key: chart.model_dump(mode="json") for key, chart in outcome.value.items()
+            key: chart.model_copy(
+                update={"description": f"{chart.description} {gaps}".strip()}
+            ).model_dump(mode="json")
+            for key, chart in outcome.value.items()
         }
         store_result(db, request, CHARTS, outcome, charts)
         return {"charts": len(outcome.value), "keys": list(outcome.value)}

@@ -8,14 +8,19 @@ from typing import Any
 
 from runtime.handlers import database, step_handler
 from runtime.steps import run_step
+from shared.analytics import Valuation, coverage_gaps
 from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
-from state_machines.steps import BRANCHES, FINALIZE
+from state_machines.steps import BRANCHES, FINALIZE, START
 
 
-def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, Any]:
-    """The headline figures of a finished analysis, and what wrote each part."""
+def summary(job: Job, valuation: Valuation) -> dict[str, Any]:
+    """The headline figures of a finished analysis, what it could not see, and what wrote
+    each part."""
+    total_value = float(valuation.total)
+    unclassified = list(valuation.unclassified)
+    gaps = coverage_gaps(valuation)
     projection = (job.retirement_payload or {}).get("projection", {})
     charts = list(job.charts_payload or {})
     success = projection.get("success_probability")
@@ -24,11 +29,16 @@ def summary(job: Job, total_value: float, unclassified: list[str]) -> dict[str, 
         lines.append(f"Chance the target retirement income lasts: {100 * success:.1f}%.")
     sections = len((job.report_payload or {}).get("sections", []))
     lines.append(f"{len(charts)} charts and a {sections}-section report.")
-    if unclassified:
-        lines.append(f"Not yet classified, so shown as Unclassified: {', '.join(unclassified)}.")
+    lines += gaps
+    prices = job.steps[START.key].notice
+    if prices:
+        lines.append(prices)
     return {
         "text": " ".join(lines),
         "total_value": total_value,
+        "gaps": gaps,
+        "unpriced": list(valuation.unpriced),
+        "prices": prices,
         "success_probability": success,
         "sustainable_income": projection.get("sustainable_income"),
         "charts": charts,
@@ -42,8 +52,7 @@ async def finalize_job(db: Database, request: StepInput) -> dict[str, Any]:
 
     async def work() -> dict[str, Any]:
         job = jobs.get(request.user_id, request.job_id)
-        valuation = load_portfolio(db, request.user_id).valuation
-        summarised = summary(job, float(valuation.total), list(valuation.unclassified))
+        summarised = summary(job, load_portfolio(db, request.user_id).valuation)
         jobs.store_payload(request.user_id, request.job_id, FINALIZE.payload_kind, summarised)
         return {"charts": len(summarised["charts"])}
 

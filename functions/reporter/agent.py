@@ -27,6 +27,7 @@ from shared.analytics import (
     RetirementInputs,
     YearBand,
     all_breakdowns,
+    coverage_gaps,
     plan_rebalance,
     project_retirement,
     retirement_inputs,
@@ -88,7 +89,10 @@ def get_portfolio_summary(context: RunContextWrapper[ReportContext]) -> str:
     """The portfolio at market value: total, invested and cash dollars; how many accounts and
     symbols are held; each account with its type, cash, holdings, total and share of the
     portfolio (percent) and cash interest rate (percent a year); value per account type; symbols
-    held without a price (not valued) and without allocation data (unclassified)."""
+    held without a price (not valued) and without allocation data (unclassified); each symbol's
+    price with its source ('seed': approximate sample price, 'massive': market data, 'user':
+    entered by the user) and as-of date, and whether it is stale; and `gaps`, the sentences
+    saying what this analysis could not see, to repeat in the report."""
     portfolio = context.context.portfolio
     valuation = portfolio.valuation
     shares = {s.key: s.percentage for s in context.context.breakdowns.account.slices}
@@ -115,6 +119,17 @@ def get_portfolio_summary(context: RunContextWrapper[ReportContext]) -> str:
             "account_types": _slices(context.context.breakdowns.account_type),
             "unpriced_symbols": list(valuation.unpriced),
             "unclassified_symbols": list(valuation.unclassified),
+            "prices": [
+                {
+                    "symbol": symbol,
+                    "price": float(h.price) if h.price is not None else None,
+                    "source": h.price_source,
+                    "as_of": h.price_as_of.date().isoformat() if h.price_as_of else None,
+                    "stale": h.stale,
+                }
+                for symbol, h in sorted({h.symbol: h for h in valuation.holdings}.items())
+            ],
+            "gaps": coverage_gaps(valuation),
         }
     )
 

@@ -33,7 +33,8 @@ for one person, in markdown.
 
 Call the tools first; they compute every figure from the person's own data:
 - get_profile: their name, age, years to retirement, target income, contributions and targets;
-- get_portfolio_summary: total value, cash, each account, unpriced and unclassified symbols;
+- get_portfolio_summary: total value, cash, each account, unpriced and unclassified symbols,
+  each symbol's price with its source and date, and `gaps`: what the analysis could not see;
 - get_breakdowns: value by asset class, region, sector, and the top holdings;
 - get_drift_and_rebalancing: drift from their targets and a plan of trades;
 - get_risk_indicators: concentration, single stocks versus funds, home bias;
@@ -53,7 +54,11 @@ Rules for figures:
 - Say "points" for drift (e.g. 3.2 points over target), not a percentage.
 - In Recommendations, name the concrete trades of the rebalancing plan (account, buy or sell,
   symbol, amount), and mention symbols that are unpriced or unclassified.
-- Name what is not known (unpriced or unclassified holdings) rather than guessing.
+- Name what is not known (unpriced or unclassified holdings) rather than guessing: repeat
+  every sentence of `gaps` in the Executive summary, and never conclude that no trades are
+  needed while any holding is unpriced or unclassified.
+- When you cite a holding's price, say its source and date; a 'user' price is one the person
+  entered ("your price"), a 'seed' price an approximate sample price, not a quote.
 
 Address the person by name, explain what the figures mean for them, and stay factual. End with
 the Disclaimer section: general information, not personal advice; projections are not
@@ -122,7 +127,25 @@ def _summary(data: Mapping[str, Any]) -> list[str]:
         f" {money(profile['annual_contribution'])} contributed a year, the projection pays your"
         f" target income of {money(profile['target_retirement_income'])} a year in"
         f" {percent(outlook['success_probability_percent'])} of simulated markets.",
+        *(["What this analysis could not see:", *summary["gaps"]] if summary["gaps"] else []),
     ]
+
+
+_SOURCES = {
+    "seed": "sample price, not a quote",
+    "massive": "market data from Massive",
+    "user": "your price",
+}
+
+
+def _prices(summary: Mapping[str, Any]) -> list[str]:
+    rows = "\n".join(
+        f"- {p['symbol']}: {money(p['price'])} ({_SOURCES[p['source']]}, as of {p['as_of']}"
+        f"{', stale' if p['stale'] else ''})"
+        for p in summary["prices"]
+        if p["price"] is not None
+    )
+    return [f"Prices used:\n\n{rows}"] if rows else []
 
 
 def _holdings(data: Mapping[str, Any]) -> list[str]:
@@ -136,6 +159,7 @@ def _holdings(data: Mapping[str, Any]) -> list[str]:
     )
     lines = [f"Your accounts:\n\n{accounts}"]
     lines += _listed("Your largest holdings, with cash:", breakdowns["top_holdings"])
+    lines += _prices(summary)
     if summary["unpriced_symbols"]:
         lines.append(f"Without a price, so not valued: {', '.join(summary['unpriced_symbols'])}.")
     return lines

@@ -1,18 +1,22 @@
-"""Lambda entry for "Start job": the job runs, and the instruments that need tagging are listed.
+"""Lambda entry for "Start job": the job runs, the held symbols' prices are refreshed from the
+market-data source (when one is configured), and the instruments that need tagging are listed.
 
 Its result feeds the "Tag instruments" map, so it is computed afresh on every run (a retry, a
-redrive): ids only, never payloads.
+redrive): ids only, never payloads. Prices are refreshed once per job, by the run that starts
+it; the source's throttling is raised for the workflow to retry with backoff.
 """
 
 from typing import Any
 
 from runtime.handlers import database, step_handler
+from runtime.prices import market_data
 from shared.db import Database, Instruments, Jobs, Positions
+from shared.prices import MarketData, refresh_prices
 from shared.schemas import StepInput
 from state_machines.steps import START, TAGGING
 
 
-def start_job(db: Database, request: StepInput) -> dict[str, Any]:
+def start_job(db: Database, request: StepInput, prices: MarketData | None) -> dict[str, Any]:
     jobs = Jobs(db)
     job = jobs.set_status(request.user_id, request.job_id, "running")
     first_run = job.steps[START.key].status != "succeeded"
@@ -20,6 +24,15 @@ def start_job(db: Database, request: StepInput) -> dict[str, Any]:
         jobs.mark_step(request.user_id, request.job_id, START.key, "running")
     try:
         held = sorted({p.symbol for p in Positions(db).for_user(request.user_id)})
+        if first_run:
+            refresh = refresh_prices(db, prices, held)
+            jobs.record_provenance(
+                request.user_id,
+                request.job_id,
+                START.key,
+                generated_by=refresh.source or "stored prices",
+                notice=refresh.notice,
+            )
         untagged = Instruments(db).untagged(held)
         if job.steps[TAGGING.key].status == "pending":
             jobs.mark_step(
@@ -48,4 +61,4 @@ def start_job(db: Database, request: StepInput) -> dict[str, Any]:
 
 @step_handler(START)
 def handler(event: dict[str, Any]) -> dict[str, Any]:
-    return start_job(database(), StepInput.model_validate(event))
+    return start_job(database(), StepInput.model_validate(event), market_data())

@@ -10,7 +10,8 @@ from functions.tagger.templates import classify_prompt
 from runtime import snapstart
 from runtime.agents import run_agent
 from runtime.handlers import database, step_handler
-from runtime.model_factory import OFFLINE, hosted_model, model_name
+from runtime.model_choice import OFFLINE, model_name
+from runtime.model_factory import hosted_model
 from runtime.tracing import job_trace
 from shared.db import Database, Instruments, Jobs
 from shared.schemas import TagInput
@@ -19,9 +20,15 @@ from state_machines.steps import TAGGING
 # Heavy imports, the model and the clients at init: the SnapStart snapshot holds them.
 snapstart.prepare()
 
+SKIPPED = (
+    "Skipped: no language model is configured (offline mode), so instruments without"
+    " allocation data stay unclassified rather than guessed. Configure a model to classify them."
+)
+
 
 async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str, Any]:
-    """Classify the instrument and store it; `model=None` is offline mode, which never guesses.
+    """Classify the instrument and store it; `model=None` is offline mode, which never guesses:
+    the instrument is skipped, and the step ends skipped, with why.
 
     The price is never touched: it comes from the instruments table, not from a model.
     """
@@ -30,10 +37,15 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
     if step.status in ("pending", "failed"):
         jobs.mark_step(request.user_id, request.job_id, TAGGING.key, "running")
     instrument = Instruments(db).ensure(request.symbol)
+    skipped = False
     if instrument.is_classified:
         outcome = "already tagged"
     elif model is None:
-        outcome = "unclassified (offline mode: no language model to classify it)"
+        skipped = True
+        outcome = "skipped: no language model is configured to classify it"
+        jobs.record_provenance(
+            request.user_id, request.job_id, TAGGING.key, generated_by=OFFLINE, notice=SKIPPED
+        )
     else:
         with job_trace(request.job_id, request.user_id, f"Tag {instrument.symbol}"):
             result = await run_agent(
@@ -49,7 +61,9 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
             cost_usd=result.cost_usd,
         )
         outcome = "tagged"
-    jobs.finish_step_item(request.user_id, request.job_id, TAGGING.key, instrument.symbol)
+    jobs.finish_step_item(
+        request.user_id, request.job_id, TAGGING.key, instrument.symbol, skipped=skipped
+    )
     return {"symbol": instrument.symbol, "outcome": outcome}
 
 

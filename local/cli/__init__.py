@@ -9,11 +9,25 @@ from local.cli.base import main
 from local.cli.db import db
 from local.cli.dev import dev, workflow
 from local.cli.jobs import jobs
+from local.cli.prices import prices
 from local.cli.steps import steps
 from local.cli.test import test
 from local.cli.usage import usage
 
-for command in (dev, workflow, analyze, jobs, usage, db, steps, test, deploy, destroy, faults):
+for command in (
+    dev,
+    workflow,
+    analyze,
+    jobs,
+    usage,
+    prices,
+    db,
+    steps,
+    test,
+    deploy,
+    destroy,
+    faults,
+):
     main.add_command(command)
 
 __all__ = ["main"]

@@ -5,9 +5,12 @@ Pydantic models that serialise to JSON for agent tools and the SPA. Nothing here
 Lambda, HTTP, the database or the Agents SDK, and nothing calls a language model.
 
 Assumptions, in one place (each module's docstring says more):
-- Valuation: a holding is worth quantity x its instrument's current price, to the cent. A holding
-  without a price has no value, is counted in no total and is named in `Valuation.unpriced`; no
-  price is ever made up. Account cash is valued at face.
+- Valuation: a holding is worth quantity x its price, to the cent: its instrument's (from a
+  source, with its as-of time) or, for a symbol no source prices, the price its owner entered.
+  A holding without a price has no value, is counted in no total and is named in
+  `Valuation.unpriced`; no price is ever made up. A price older than the threshold is flagged
+  stale. Account cash is valued at face. `coverage_gaps` says, in one set of sentences, what
+  an analysis could not see.
 - Allocation: funds are looked through by their allocation maps, each scaled by its own sum.
   Value without allocation data is an explicit "Unclassified" share (symbols in
   `Valuation.unclassified`). Cash is the `cash` asset class and a "Cash" row of its own in region
@@ -26,11 +29,9 @@ Assumptions, in one place (each module's docstring says more):
   equity and the result says so; the same seed gives the same result.
 """
 
-from shared.analytics.assumptions import (
-    DEFAULT_ASSUMPTIONS,
-    CapitalMarketAssumptions,
-    ClassAssumption,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from shared.analytics.breakdowns import (
     Breakdown,
     PortfolioBreakdowns,
@@ -50,22 +51,55 @@ from shared.analytics.charts import (
     ChartPoint,
     standard_charts,
 )
-from shared.analytics.montecarlo import (
-    RetirementInputs,
-    RetirementProjection,
-    YearBand,
-    project_retirement,
-    retirement_inputs,
-)
-from shared.analytics.rebalancing import (
-    Drift,
-    RebalancePlan,
-    Trade,
-    measure_drift,
-    plan_rebalance,
-)
+from shared.analytics.coverage import coverage_gaps
 from shared.analytics.risk import RiskIndicators, risk_indicators
 from shared.analytics.valuation import AccountValue, HoldingValue, Valuation, value_portfolio
+
+# NumPy's modules load on first use: the API values portfolios (valuation, coverage) without
+# NumPy, which its Lambda layer leaves out.
+if TYPE_CHECKING:
+    from shared.analytics.assumptions import (
+        DEFAULT_ASSUMPTIONS,
+        CapitalMarketAssumptions,
+        ClassAssumption,
+    )
+    from shared.analytics.montecarlo import (
+        RetirementInputs,
+        RetirementProjection,
+        YearBand,
+        project_retirement,
+        retirement_inputs,
+    )
+    from shared.analytics.rebalancing import (
+        Drift,
+        RebalancePlan,
+        Trade,
+        measure_drift,
+        plan_rebalance,
+    )
+
+_LAZY: dict[str, str] = {
+    "DEFAULT_ASSUMPTIONS": "assumptions",
+    "CapitalMarketAssumptions": "assumptions",
+    "ClassAssumption": "assumptions",
+    "RetirementInputs": "montecarlo",
+    "RetirementProjection": "montecarlo",
+    "YearBand": "montecarlo",
+    "project_retirement": "montecarlo",
+    "retirement_inputs": "montecarlo",
+    "Drift": "rebalancing",
+    "RebalancePlan": "rebalancing",
+    "Trade": "rebalancing",
+    "measure_drift": "rebalancing",
+    "plan_rebalance": "rebalancing",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"shared.analytics.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_ASSUMPTIONS",
@@ -94,6 +128,7 @@ __all__ = [
     "by_asset_class",
     "by_region",
     "by_sector",
+    "coverage_gaps",
     "measure_drift",
     "plan_rebalance",
     "project_retirement",

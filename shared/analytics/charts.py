@@ -20,7 +20,6 @@ from shared.analytics.breakdowns import (
 )
 from shared.analytics.colors import color_for
 from shared.analytics.results import Result
-from shared.analytics.taxonomy import UNCLASSIFIED
 from shared.analytics.valuation import Valuation
 from shared.schemas import JsonNumber
 
@@ -103,7 +102,7 @@ def asset_allocation(valuation: Valuation) -> Chart:
         breakdown,
         "Asset allocation",
         f"How the {_dollars(valuation.total)} portfolio splits across asset classes, cash "
-        f"included.{_unclassified_note(breakdown, valuation)}",
+        "included.",
         "donut",
     )
 
@@ -114,7 +113,7 @@ def geographic_exposure(valuation: Valuation) -> Chart:
         breakdown,
         "Geographic exposure",
         "Where the portfolio's money is invested, by region, looking through each fund; "
-        f"uninvested cash is shown on its own.{_unclassified_note(breakdown, valuation)}",
+        "uninvested cash is shown on its own.",
         "pie",
     )
 
@@ -125,7 +124,7 @@ def sector_breakdown(valuation: Valuation) -> Chart:
         breakdown,
         "Sector breakdown",
         "Exposure to each economic sector (bonds and commodities by kind), looking through each "
-        f"fund; uninvested cash is shown on its own.{_unclassified_note(breakdown, valuation)}",
+        "fund; uninvested cash is shown on its own.",
         "horizontalBar",
     )
 
@@ -166,13 +165,3 @@ def standard_charts(valuation: Valuation) -> dict[ChartKey, Chart]:
 
 def _dollars(amount: Decimal) -> str:
     return f"${amount:,.2f}"
-
-
-def _unclassified_note(breakdown: Breakdown, valuation: Valuation) -> str:
-    share = breakdown.share(UNCLASSIFIED)
-    if not share:
-        return ""
-    return (
-        f" {share}% has no allocation data yet ({', '.join(valuation.unclassified)}) and is "
-        "shown as Unclassified."
-    )

@@ -489,7 +489,14 @@ def _notes(
     if not any(dimension == "region" for dimension, _ in book.keys):
         notes.append("Region drift is not measured: nothing classified is invested yet.")
     if not any(drift.outside_band for drift in before):
-        notes.append(f"Every drift is within {band:g} points of its target: no trades needed.")
+        if unclassified or valuation.unpriced:
+            # What cannot be measured may be exactly what is off target: no all-clear from it.
+            notes.append(
+                f"Every drift measured is within {band:g} points of its target, but the holdings"
+                " above are not measured, so this is no finding that no trades are needed."
+            )
+        else:
+            notes.append(f"Every drift is within {band:g} points of its target: no trades needed.")
     for drift in after:
         if drift.outside_band and not cut_short:
             side = "over" if drift.drift > 0 else "under"

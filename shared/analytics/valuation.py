@@ -1,9 +1,15 @@
-"""Market value of a portfolio: each holding at its instrument's price, plus each account's cash."""
+"""Market value of a portfolio: each holding at its price, plus each account's cash.
+
+A holding's price is its instrument's (from a source: the seed prices or the market-data
+provider) or, for a symbol no source prices, the one its owner entered; every price carries its
+source and as-of time, and one older than `stale_after` is flagged stale.
+"""
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Context, Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import Field
@@ -20,7 +26,11 @@ from shared.schemas import (
     Position,
     Region,
     Sector,
+    UserPrice,
 )
+
+HoldingPriceSource = Literal["seed", "massive", "user"]
+DEFAULT_STALE_AFTER = timedelta(days=5)
 
 # Quantity (20 digits) times price (18 digits) must be exact before it is rounded to the cent.
 _EXACT = Context(prec=60)
@@ -37,6 +47,15 @@ class HoldingValue(Result):
     price: Annotated[Decimal, JsonNumber] | None
     value: Dollars | None = Field(
         description="Quantity times price, to the cent; null when the instrument has no price."
+    )
+    price_source: HoldingPriceSource | None = Field(
+        description="Where the price comes from: 'seed' (approximate sample prices), 'massive'"
+        " (the market-data provider) or 'user' (entered by the user, for their holdings only)."
+    )
+    price_as_of: datetime | None = Field(description="When the price was true.")
+    stale: bool = Field(description="The price is older than the staleness threshold.")
+    superseded_user_price: Annotated[Decimal, JsonNumber] | None = Field(
+        None, description="The user's own price, not used because a source prices the symbol."
     )
     asset_classes: dict[AssetClass, float] | None
     regions: dict[Region, float] | None
@@ -71,13 +90,39 @@ class Valuation(Result):
     unclassified: tuple[str, ...] = Field(
         description="Symbols held without allocation data: their value is 'Unclassified'."
     )
+    unclassified_value: Dollars = Field(description="Value of the priced, unclassified holdings.")
+    user_priced: tuple[str, ...] = Field(description="Symbols valued at a price the user entered.")
+    stale: tuple[str, ...] = Field(
+        description="Symbols valued at a price older than the threshold."
+    )
+    stale_after_days: int = Field(description="The staleness threshold, in days.")
+
+    @property
+    def unpriced_holdings(self) -> int:
+        return sum(1 for holding in self.holdings if holding.value is None)
+
+    @property
+    def nothing_valued(self) -> bool:
+        """No account, or nothing in any account has a value: there is nothing to analyse."""
+        return self.total == 0 and not any(h.value for h in self.holdings)
 
 
 def value_portfolio(
-    accounts: Sequence[Account], positions: Iterable[Position], instruments: Iterable[Instrument]
+    accounts: Sequence[Account],
+    positions: Iterable[Position],
+    instruments: Iterable[Instrument],
+    user_prices: Iterable[UserPrice] = (),
+    *,
+    now: datetime | None = None,
+    stale_after: timedelta = DEFAULT_STALE_AFTER,
 ) -> Valuation:
-    """Value every position and account; a symbol with no instrument row is unpriced."""
+    """Value every position and account; a symbol with no instrument row is unpriced.
+
+    `user_prices` are the owner's own prices: used for a symbol whose instrument has none.
+    """
     by_symbol = {instrument.symbol: instrument for instrument in instruments}
+    own = {price.symbol: price for price in user_prices}
+    stale_before = (now or datetime.now(UTC)) - stale_after
     account_ids = {account.id for account in accounts}
     holdings: list[HoldingValue] = []
     for position in positions:
@@ -86,7 +131,11 @@ def value_portfolio(
                 f"position {position.symbol} belongs to account {position.account_id}, "
                 "which is not among the accounts given"
             )
-        holdings.append(_value_position(position, by_symbol.get(position.symbol)))
+        holdings.append(
+            _value_position(
+                position, by_symbol.get(position.symbol), own.get(position.symbol), stale_before
+            )
+        )
 
     held: dict[UUID, Decimal] = defaultdict(Decimal)
     for holding in holdings:
@@ -117,11 +166,30 @@ def value_portfolio(
         total=cash + invested,
         unpriced=_symbols(h for h in holdings if h.value is None),
         unclassified=_symbols(h for h in holdings if not h.is_classified),
+        unclassified_value=sum(
+            (h.value for h in holdings if h.value is not None and not h.is_classified),
+            Decimal("0.00"),
+        ),
+        user_priced=_symbols(h for h in holdings if h.price_source == "user"),
+        stale=_symbols(h for h in holdings if h.stale),
+        stale_after_days=stale_after.days,
     )
 
 
-def _value_position(position: Position, instrument: Instrument | None) -> HoldingValue:
+def _value_position(
+    position: Position,
+    instrument: Instrument | None,
+    own: UserPrice | None,
+    stale_before: datetime,
+) -> HoldingValue:
     price = instrument.current_price if instrument else None
+    source: HoldingPriceSource | None = None
+    as_of = None
+    if instrument is not None and price is not None:
+        source, as_of = instrument.price_source, instrument.price_as_of
+    elif own is not None:
+        price, source = own.price, "user"
+        as_of = datetime.combine(own.as_of_date, time(), UTC)
     value = None
     if price is not None:
         value = _EXACT.multiply(position.quantity, price).quantize(
@@ -135,6 +203,10 @@ def _value_position(position: Position, instrument: Instrument | None) -> Holdin
         quantity=position.quantity,
         price=price,
         value=value,
+        price_source=source,
+        price_as_of=as_of,
+        stale=as_of is not None and as_of < stale_before,
+        superseded_user_price=own.price if own is not None and source != "user" else None,
         asset_classes=instrument.allocation_asset_class if instrument else None,
         regions=instrument.allocation_regions if instrument else None,
         sectors=instrument.allocation_sectors if instrument else None,

@@ -5,6 +5,7 @@ from shared.db.base import Database
 from shared.db.instruments import Instruments
 from shared.db.jobs import Jobs
 from shared.db.positions import Positions
+from shared.db.user_prices import UserPrices
 from shared.db.users import Users
 
-__all__ = ["Accounts", "Database", "Instruments", "Jobs", "Positions", "Users"]
+__all__ = ["Accounts", "Database", "Instruments", "Jobs", "Positions", "UserPrices", "Users"]

@@ -1,14 +1,50 @@
 """Instruments: reference data shared by all users (not user data, so not scoped to one)."""
 
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import NamedTuple
+
 from shared.db.base import Database
 from shared.errors import NotFound
-from shared.schemas import Instrument, InstrumentClassification, InstrumentCreate, Symbol
+from shared.schemas import (
+    Instrument,
+    InstrumentClassification,
+    InstrumentCreate,
+    PriceSource,
+    Symbol,
+)
+
+_KEEP_QUOTE = "instruments.price_source = 'massive' AND EXCLUDED.price_source = 'seed'"
+_SAME_PRICE = (
+    "instruments.price_source IS NOT DISTINCT FROM EXCLUDED.price_source"
+    " AND instruments.current_price IS NOT DISTINCT FROM EXCLUDED.current_price"
+)
+_PRICE_UPDATES = {
+    "current_price": f"CASE WHEN {_KEEP_QUOTE} THEN instruments.current_price"
+    " ELSE EXCLUDED.current_price END",
+    "price_source": f"CASE WHEN {_KEEP_QUOTE} THEN instruments.price_source"
+    " ELSE EXCLUDED.price_source END",
+    "price_as_of": f"CASE WHEN {_KEEP_QUOTE} OR ({_SAME_PRICE}) THEN instruments.price_as_of"
+    " ELSE EXCLUDED.price_as_of END",
+}
+
+
+class Quote(NamedTuple):
+    """A source's price of one share of a symbol, and when it was true."""
+
+    symbol: str
+    price: Decimal
+    as_of: datetime
+
 
 _COLUMNS = (
     "symbol",
     "name",
     "instrument_type",
     "current_price",
+    "price_source",
+    "price_as_of",
     "allocation_asset_class",
     "allocation_regions",
     "allocation_sectors",
@@ -52,9 +88,14 @@ class Instruments:
         return [Instrument.model_validate(row) for row in rows]
 
     def upsert(self, instrument: InstrumentCreate) -> Instrument:
-        """Insert, or replace every field of, the instrument with this symbol."""
+        """Insert, or replace every field of, the instrument with this symbol; except that a
+        seed price never replaces a market-data price, and the same price again keeps its
+        as-of time (re-seeding, on every `alex dev` and deploy, neither hides a quote nor makes
+        a sample price look fresh)."""
         values = instrument.model_dump()
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in _COLUMNS if c != "symbol")
+        updates = ", ".join(
+            f"{c} = {_PRICE_UPDATES.get(c, f'EXCLUDED.{c}')}" for c in _COLUMNS if c != "symbol"
+        )
         row = self.db.fetch_one(
             f"INSERT INTO instruments ({', '.join(_COLUMNS)})"
             f" VALUES ({', '.join(':' + c for c in _COLUMNS)})"
@@ -72,6 +113,11 @@ class Instruments:
             {"symbol": symbol, "name": name or symbol},
         )
         return self.get(symbol)
+
+    def held(self) -> list[str]:
+        """Every symbol some user holds (not scoped: for refreshing prices, an operator's task)."""
+        rows = self.db.fetch_all("SELECT DISTINCT symbol FROM positions ORDER BY symbol")
+        return [row["symbol"] for row in rows]
 
     def untagged(self, symbols: list[str]) -> list[str]:
         """Which of these symbols still lack allocation data."""
@@ -95,3 +141,24 @@ class Instruments:
         if row is None:
             raise NotFound(f"instrument {symbol!r} does not exist")
         return Instrument.model_validate(row)
+
+    def set_prices(self, quotes: Iterable[Quote], source: PriceSource) -> int:
+        """Store each quote as its instrument's price, with its source and as-of time; a quote
+        older than the price this source stored is ignored. Return how many prices changed.
+
+        A source's quote always replaces a seed price: the seed's as-of time is when it was
+        stored, not when the market traded at it."""
+        changed = 0
+        for quote in quotes:
+            changed += self.db.execute(
+                "UPDATE instruments SET current_price = :price, price_source = :source,"
+                " price_as_of = :as_of WHERE symbol = :symbol"
+                " AND (price_source IS DISTINCT FROM :source OR price_as_of <= :as_of)",
+                {
+                    "symbol": quote.symbol,
+                    "price": quote.price,
+                    "source": source,
+                    "as_of": quote.as_of,
+                },
+            )
+        return changed

@@ -36,11 +36,12 @@ JOB_MOVES: dict[JobStatus, set[JobStatus]] = {
 # pending -> failed a state that failed before its function ran.
 STEP_MOVES: dict[StepStatus, set[StepStatus]] = {
     "pending": {"running", "failed", "aborted"},
-    "running": {"running", "succeeded", "failed", "aborted"},
+    "running": {"running", "succeeded", "failed", "aborted", "skipped"},
     "failed": {"running", "failed"},
     # An aborted Lambda may still finish (Step Functions only stops waiting for it).
     "aborted": {"running", "succeeded", "failed"},
     "succeeded": set(),
+    "skipped": set(),
 }
 PAYLOAD_COLUMNS: dict[PayloadKind, str] = {
     "report": "report_payload",
@@ -200,7 +201,7 @@ class Jobs:
         with self.db.transaction() as tx:
             current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
             state = current.steps[step]
-            if status == state.status == "succeeded":
+            if status == state.status and status in ("succeeded", "skipped"):
                 return current
             if status not in STEP_MOVES[state.status]:
                 raise InvalidTransition(
@@ -225,10 +226,14 @@ class Jobs:
                 state = state.model_copy(update={"total": total, "done": state.done or 0})
             return self._save_step(tx, current, step, state)
 
-    def finish_step_item(self, user_id: str, job_id: UUID, step: StepName, item: str) -> Job:
-        """Count one item of a step as done (an instrument of the tagging map).
+    def finish_step_item(
+        self, user_id: str, job_id: UUID, step: StepName, item: str, *, skipped: bool = False
+    ) -> Job:
+        """Count one item of a step as done (an instrument of the tagging map), or as finished
+        without its work (`skipped`: no model to classify it).
 
-        Finishing the same item again counts nothing, and the step succeeds with its last item.
+        Finishing the same item again counts nothing. The step ends with its last item:
+        succeeded, or skipped when any item was skipped (its notice says why).
         """
         with self.db.transaction() as tx:
             current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
@@ -236,9 +241,11 @@ class Jobs:
             if item in state.items:
                 return current
             items = [*state.items, item]
-            changes: dict[str, Any] = {"items": items, "done": len(items)}
+            passed = [*state.skipped, item] if skipped else state.skipped
+            changes: dict[str, Any] = {"items": items, "done": len(items), "skipped": passed}
             if state.total is not None and len(items) >= state.total:
-                changes.update(status="succeeded", completed_at=_now(), error=None)
+                status = "skipped" if passed else "succeeded"
+                changes.update(status=status, completed_at=_now(), error=None)
             return self._save_step(tx, current, step, state.model_copy(update=changes))
 
     def store_payload(

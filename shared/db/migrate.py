@@ -78,7 +78,15 @@ def migrate(db: Database) -> list[Migration]:
     return applied_now
 
 
-APP_TABLES = ("jobs", "positions", "accounts", "instruments", "users", "schema_migrations")
+APP_TABLES = (
+    "jobs",
+    "user_prices",
+    "positions",
+    "accounts",
+    "instruments",
+    "users",
+    "schema_migrations",
+)
 
 
 def drop_all(db: Database) -> None:

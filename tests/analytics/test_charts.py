@@ -118,15 +118,6 @@ def test_standard_charts_are_keyed_for_the_charter_and_skip_an_empty_portfolio()
     assert standard_charts(valued([account("Empty")], [], [])) == {}
 
 
-def test_unclassified_share_is_explained_in_the_description() -> None:
-    taxable = account("Taxable")
-    valuation = valued(
-        [taxable], [position(taxable, "VTI", "3"), position(taxable, "XYZ", "25")], [VTI, UNTAGGED]
-    )
-    # 250 of 1,000 unclassified.
-    assert "25.0% has no allocation data yet (XYZ)" in asset_allocation(valuation).description
-
-
 @settings(max_examples=100, deadline=None)
 @given(portfolios())
 def test_standard_charts_always_validate(

@@ -99,6 +99,11 @@ def test_a_page_size_out_of_range_is_refused_naming_the_parameter(
 def test_when_the_workflow_cannot_start_the_job_fails_with_the_reason(
     client: TestClient, auth: Token, pg: PsycopgDriver
 ) -> None:
+    client.post(
+        "/api/accounts",
+        headers=auth(),
+        json={"account_name": "Savings", "account_type": "taxable", "cash_balance": 1000},
+    )
     response = client.post("/api/analyze", headers=auth())  # the workflow here is unreachable
 
     assert response.status_code == 503

@@ -61,8 +61,13 @@ def test_a_new_user_builds_a_portfolio_and_analyses_it_retrying_a_failed_step(
     # At least four charts, each a figure named by its title.
     expect(page.get_by_role("figure").nth(3)).to_be_visible(timeout=ANALYSIS_MS)
     expect(failure).to_have_count(0)
+    # Offline, nothing classifies ZZQX: tagging is skipped, with why; every other step succeeded.
     for node in progress.get_by_role("listitem").all():
-        expect(node).to_have_attribute("aria-label", re.compile(r": succeeded"))
+        skipped = node.get_attribute("data-step") == "tagging"
+        expect(node).to_have_attribute(
+            "aria-label", re.compile(r": skipped" if skipped else r": succeeded")
+        )
+    expect(progress.get_by_text(re.compile("no language model is configured"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Executive summary", re.I))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Projected balance"))).to_be_visible()
     expect(page.get_by_text(re.compile("without a language model", re.I)).first).to_be_visible()
@@ -70,6 +75,47 @@ def test_a_new_user_builds_a_portfolio_and_analyses_it_retrying_a_failed_step(
 
     page.get_by_role("link", name="History").first.click()
     expect(page.get_by_text("completed").first).to_be_visible()
+
+
+@pytest.mark.timeout(300)
+def test_a_user_prices_a_symbol_no_source_knows_and_sees_it_valued_as_theirs(
+    page: Page, app_url: str
+) -> None:
+    sign_in(page, app_url, f"pricer-{uuid4().hex[:8]}")
+    page.get_by_role("link", name="Analysis").first.click()
+    expect(page.get_by_role("button", name="Start analysis")).to_be_disabled()
+    expect(page.get_by_text("You have no accounts yet")).to_be_visible()
+
+    page.get_by_role("link", name="Accounts").first.click()
+    page.get_by_role("button", name="New account").click()
+    form = page.get_by_role("form", name="Create account")
+    form.get_by_label("Account name").fill("Stocks")
+    form.get_by_role("button", name="Create account").click()
+    page.get_by_role("link", name="Stocks").click()
+    adding = page.get_by_role("form", name="Add position")
+    adding.get_by_role("combobox", name="Symbol").fill("TSLQ")
+    adding.get_by_label("Quantity (shares)").fill("4")
+    adding.get_by_role("button", name="Add position").click()
+    expect(page.get_by_test_id("value-TSLQ")).to_have_text("no price")
+    expect(page.get_by_text("not classified (no language model is configured)")).to_be_visible()
+
+    # Nothing valued: the analysis cannot start, and says why.
+    page.get_by_role("link", name="Analysis").first.click()
+    expect(page.get_by_role("button", name="Start analysis")).to_be_disabled()
+    expect(page.get_by_text(re.compile("TSLQ has no price"))).to_be_visible()
+
+    page.go_back()
+    page.get_by_label("Price of TSLQ", exact=True).fill("250")
+    page.get_by_role("button", name="Save price").click()
+    expect(page.get_by_test_id("value-TSLQ")).to_have_text("$1,000.00")
+    expect(page.get_by_test_id("price-TSLQ")).to_contain_text("your price · as of")
+    screenshot(page, "user-price")
+
+    page.get_by_role("link", name="Analysis").first.click()
+    expect(page.get_by_role("button", name="Start analysis")).to_be_enabled()
+    expect(
+        page.get_by_text(re.compile(r"Valued at prices the user entered .*: TSLQ"))
+    ).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])

@@ -39,7 +39,15 @@ SPEC_SYMBOLS = {
     "VTV",
     "VIG",
 }
-TABLES = ("users", "instruments", "accounts", "positions", "jobs", "schema_migrations")
+TABLES = (
+    "users",
+    "instruments",
+    "accounts",
+    "positions",
+    "user_prices",
+    "jobs",
+    "schema_migrations",
+)
 
 
 @pytest.fixture
@@ -201,7 +209,7 @@ def test_provenance_moves_from_old_payloads_onto_their_steps_once(
         "user_empty", empty.id, "charts", {"generated_by": "none", "notice": "Nothing to chart."}
     )
 
-    assert [m.version for m in migrate(fresh)] == [2]
+    assert [m.version for m in migrate(fresh)] == [m.version for m in available()[1:]]
 
     moved = Jobs(fresh).get("user_old", job.id)
     assert moved.report_payload == {"markdown": "# Report"}
@@ -232,3 +240,29 @@ def test_provenance_moves_from_old_payloads_onto_their_steps_once(
         changed = [tx.execute(statement) for statement in split_statements(provenance.sql)]
     assert changed == [0, 0, 0]
     assert fresh.fetch_all("SELECT * FROM jobs ORDER BY id") == rows
+
+
+def test_prices_stored_before_sources_become_seed_prices_with_an_as_of_time(
+    fresh: PsycopgDriver, fresh_database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    *before, sources = available()[:3]
+    assert sources.version == 3
+    with monkeypatch.context() as patched:
+        patched.setattr("shared.db.migrate.available", lambda: before)
+        migrate(fresh)
+    fresh.execute(
+        "INSERT INTO instruments (symbol, name, current_price) VALUES ('OLD', 'Old', 12.5),"
+        " ('NEW', 'New', NULL)"
+    )
+    assert [m.version for m in migrate(fresh)] == [m.version for m in available()[2:]]
+    rows = {r["symbol"]: r for r in fresh.fetch_all("SELECT * FROM instruments")}
+    assert rows["OLD"]["price_source"] == "seed" and rows["OLD"]["price_as_of"] is not None
+    assert (rows["NEW"]["price_source"], rows["NEW"]["price_as_of"]) == (None, None)
+
+    # Again, through the Data API as the deploy runs it: every statement accepted, nothing changes.
+    data_api = DataApiDriver(CLUSTER_ARN, SECRET_ARN, "alex", StandInDataApi(fresh_database_url))
+    with data_api.transaction() as tx:
+        for statement in split_statements(sources.sql):
+            tx.execute(statement)
+    again = {r["symbol"]: r for r in fresh.fetch_all("SELECT * FROM instruments")}
+    assert again["OLD"]["price_as_of"] == rows["OLD"]["price_as_of"]

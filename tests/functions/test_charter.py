@@ -14,7 +14,7 @@ from functions.charter.agent import chosen_charts, offline_model
 from functions.charter.handler import NOTHING_TO_CHART, build_charts, handler
 from functions.charter.templates import MAX_DESCRIPTION, OFFLINE_LABEL, offline_description
 from runtime.model_factory import OFFLINE_NOTICE, hosted_model
-from shared.analytics import Chart, ChartKey, standard_charts
+from shared.analytics import Chart, ChartKey, coverage_gaps, standard_charts
 from shared.db import Jobs, Users
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
@@ -129,10 +129,15 @@ async def test_chosen_charts_are_stored_with_the_models_words_and_the_analytics_
     assert set(payload) == set(keys)
     assert stored.steps["charts"].generated_by == "ScriptedModel"
     assert stored.steps["charts"].notice is None
+    # What the charts cannot show is appended by code to whatever the model wrote.
+    gaps = " ".join(coverage_gaps(load_portfolio(seeded, job.clerk_user_id).valuation))
+    assert "(AAPL, NVDA)" in gaps
     for choice in CHOICES:
         chart = payload[choice["key"]]
         assert {k: chart[k] for k in ("title", "description", "type")} == {
-            k: choice[k] for k in ("title", "description", "type")
+            "title": choice["title"],
+            "description": f"{choice['description']} {gaps}",
+            "type": choice["type"],
         }
         assert chart["data"] == stored_data(expected[choice["key"]])
         assert sum(Decimal(str(p["percentage"])) for p in chart["data"]) == Decimal("100.0")
@@ -314,9 +319,10 @@ async def test_offline_model_charts_every_standard_chart_labelled(
     assert set(payload) == set(expected)
     assert stored_job.steps["charts"].generated_by == "offline"
     assert stored_job.steps["charts"].notice == OFFLINE_NOTICE
+    gaps = " ".join(coverage_gaps(load_portfolio(seeded, job.clerk_user_id).valuation))
     for key, chart in expected.items():
         stored = payload[key]
-        assert stored["description"] == f"{OFFLINE_LABEL} {chart.description}"
+        assert stored["description"] == f"{OFFLINE_LABEL} {chart.description} {gaps}"
         assert (stored["title"], stored["type"]) == (chart.title, chart.type)
         assert stored["data"] == stored_data(chart)
 

@@ -242,11 +242,9 @@ def test_a_failed_chart_branch_fails_the_job_at_the_charts_step(
     assert failed.steps["retirement"].status == "pending"
 
 
-def test_a_branch_aborted_by_a_failed_sibling_is_marked_aborted_and_the_others_keep_theirs(
-    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
-) -> None:
-    # "Build charts" fails while "Project retirement" runs and "Write report" has finished:
-    # AWS aborts the running sibling (TaskStateAborted) and the failed task's own state.
+def charts_fail_while_retirement_runs() -> History:
+    """ "Build charts" fails while "Project retirement" runs and "Write report" has finished:
+    AWS aborts the running sibling (TaskStateAborted) and the failed task's own state."""
     history = History()
     parallel = history.add(
         "ParallelStateStarted",
@@ -266,11 +264,21 @@ def test_a_branch_aborted_by_a_failed_sibling_is_marked_aborted_and_the_others_k
     history.add(
         "ExecutionFailed", history.add("ParallelStateFailed", report), error="Crash", cause=cause
     )
-    jobs = Jobs(seeded)
+    return history
+
+
+def running_branches(db: PsycopgDriver, job: Job) -> None:
+    jobs = Jobs(db)
     for step in ("report", "charts", "retirement"):
         jobs.mark_step(job.clerk_user_id, job.id, step, "running")
     jobs.mark_step(job.clerk_user_id, job.id, "report", "succeeded")
-    serve(stepfunctions[1], job, history)
+
+
+def test_a_branch_aborted_by_a_failed_sibling_is_marked_aborted_and_the_others_keep_theirs(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
+) -> None:
+    running_branches(seeded, job)
+    serve(stepfunctions[1], job, charts_fail_while_retirement_runs())
 
     assert record(seeded, stepfunctions, status_change(job, "FAILED", error="Crash")) == (
         "marked failed"
@@ -287,6 +295,31 @@ def test_a_branch_aborted_by_a_failed_sibling_is_marked_aborted_and_the_others_k
         "finalize": "pending",
     }
     assert failed_job.steps["retirement"].error == ABORTED_BY_SIBLING
+
+
+def test_an_aborted_branch_that_stores_its_result_meanwhile_keeps_it(
+    seeded: PsycopgDriver, job: Job, stepfunctions: tuple[Any, Stubber]
+) -> None:
+    # Lambda does not stop an aborted task's function: the retirement step finishes while the
+    # failure is being recorded (here, while its history is read).
+    running_branches(seeded, job)
+    client, stubber = stepfunctions
+    serve(stubber, job, charts_fail_while_retirement_runs())
+
+    def retirement_finishes(**_: Any) -> None:
+        Jobs(seeded).mark_step(job.clerk_user_id, job.id, "retirement", "succeeded")
+
+    client.meta.events.register(
+        "before-parameter-build.sfn.GetExecutionHistory", retirement_finishes
+    )
+
+    assert record(seeded, stepfunctions, status_change(job, "FAILED", error="Crash")) == (
+        "marked failed"
+    )
+
+    failed_job = reread(seeded, job)
+    assert (failed_job.status, failed_job.failed_step) == ("failed", "charts")
+    assert failed_job.steps["retirement"].status == "succeeded"
 
 
 def test_a_failed_tagging_iteration_fails_the_job_at_the_tagging_step(

@@ -1,6 +1,7 @@
 """Start job and Finalize job, and the whole analysis run through its handlers, offline."""
 
 import asyncio
+from decimal import Decimal
 
 import pytest
 
@@ -15,11 +16,13 @@ from functions.retirement.handler import project
 from functions.start_job.handler import handler as start_handler
 from functions.start_job.handler import start_job
 from functions.tagger.handler import tag
+from shared.analytics import coverage_gaps
 from shared.db import Instruments, Jobs, Positions
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import TEST_USER_ID
 from shared.errors import NotFound
-from shared.schemas import InstrumentClassification, Job, StepInput
+from shared.portfolio import load_portfolio
+from shared.schemas import InstrumentClassification, Job, PositionCreate, StepInput
 from tests.functions.conftest import tag_input
 
 
@@ -30,7 +33,7 @@ def step_input(job: Job) -> StepInput:
 def test_start_lists_the_held_instruments_that_need_tagging(
     seeded: PsycopgDriver, job: Job
 ) -> None:
-    result = start_job(seeded, step_input(job))
+    result = start_job(seeded, step_input(job), None)
     holdings = {p.symbol for p in Positions(seeded).for_user(TEST_USER_ID)}
     assert result == {
         "job_id": str(job.id),
@@ -49,9 +52,9 @@ def test_start_lists_the_held_instruments_that_need_tagging(
 def test_start_again_gives_the_same_items_and_changes_nothing(
     seeded: PsycopgDriver, job: Job
 ) -> None:
-    first = start_job(seeded, step_input(job))
+    first = start_job(seeded, step_input(job), None)
     rows = Jobs(seeded).get(TEST_USER_ID, job.id)
-    assert start_job(seeded, step_input(job)) == first
+    assert start_job(seeded, step_input(job), None) == first
     assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
 
 
@@ -64,14 +67,14 @@ def test_nothing_to_tag_finishes_the_tagging_step_at_once(seeded: PsycopgDriver,
     )
     for symbol in ("AAPL", "NVDA"):
         Instruments(seeded).classify(symbol, tagged)
-    assert start_job(seeded, step_input(job))["symbols"] == []
+    assert start_job(seeded, step_input(job), None)["symbols"] == []
     tagging = Jobs(seeded).get(TEST_USER_ID, job.id).steps["tagging"]
     assert (tagging.status, tagging.total) == ("succeeded", 0)
 
 
 def test_start_for_someone_elses_job_is_not_found(seeded: PsycopgDriver, job: Job) -> None:
     with pytest.raises(NotFound):
-        start_job(seeded, StepInput(job_id=job.id, user_id="someone_else"))
+        start_job(seeded, StepInput(job_id=job.id, user_id="someone_else"), None)
 
 
 @pytest.mark.anyio
@@ -79,7 +82,7 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     seeded: PsycopgDriver, job: Job
 ) -> None:
     request = step_input(job)
-    items = start_job(seeded, request)["symbols"]
+    items = start_job(seeded, request, None)["symbols"]
     for symbol in items:
         await tag(seeded, tag_input(job, symbol), None)
     await asyncio.gather(
@@ -91,9 +94,11 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
 
     done = Jobs(seeded).get(TEST_USER_ID, job.id)
     assert done.status == "completed" and done.completed_at is not None
-    assert {name: step.status for name, step in done.steps.items()} == dict.fromkeys(
-        done.steps, "succeeded"
-    )
+    # Offline, tagging is skipped (AAPL and NVDA stay unclassified), not succeeded.
+    assert {name: step.status for name, step in done.steps.items()} == {
+        **dict.fromkeys(done.steps, "succeeded"),
+        "tagging": "skipped",
+    }
     summary = done.summary_payload
     assert summary is not None and done.retirement_payload is not None
     assert (
@@ -105,7 +110,9 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     assert {name: done.steps[name].generated_by for name in summary["generated_by"]} == (
         summary["generated_by"]
     )
-    assert "Not yet classified, so shown as Unclassified: AAPL, NVDA." in summary["text"]
+    assert "is in holdings not yet classified (AAPL, NVDA)" in summary["text"]
+    assert summary["gaps"] == coverage_gaps(load_portfolio(seeded, TEST_USER_ID).valuation)
+    assert "No market-data source is configured" in summary["text"]
     rows = Jobs(seeded).get(TEST_USER_ID, job.id)
     await finalize_job(seeded, request)
     assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
@@ -130,3 +137,34 @@ def test_lambda_entries_take_workflow_events(seeded: PsycopgDriver, job: Job) ->
     assert start_handler(event, None)["symbols"] == ["AAPL", "NVDA"]
     with pytest.raises(ValueError, match="job_id"):
         finalize_handler({"user_id": TEST_USER_ID}, None)
+
+
+@pytest.mark.anyio
+async def test_a_half_unpriced_portfolio_says_so_in_summary_report_and_charts(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    account = Positions(seeded).for_user(TEST_USER_ID)[0].account_id
+    Instruments(seeded).ensure("TSLQ")
+    Positions(seeded).create(
+        TEST_USER_ID, PositionCreate(account_id=account, symbol="TSLQ", quantity=Decimal(7))
+    )
+    holdings = len(Positions(seeded).for_user(TEST_USER_ID))
+    request = step_input(job)
+    for symbol in start_job(seeded, request, None)["symbols"]:
+        await tag(seeded, tag_input(job, symbol), None)
+    await asyncio.gather(
+        write_report(seeded, request, reporter_offline()),
+        build_charts(seeded, request, charter_offline()),
+        project(seeded, request, retirement_offline()),
+    )
+    await finalize_job(seeded, request)
+
+    done = Jobs(seeded).get(TEST_USER_ID, job.id)
+    share = f"{100 / holdings:.1f}%"
+    said = f"1 of {holdings} holdings ({share} by count) have no price (TSLQ)"
+    assert done.summary_payload is not None and said in done.summary_payload["text"]
+    assert done.summary_payload["unpriced"] == ["TSLQ"]
+    assert done.report_payload is not None and said in done.report_payload["markdown"]
+    assert done.charts_payload
+    for chart in done.charts_payload.values():
+        assert said in chart["description"]

@@ -245,7 +245,9 @@ async def test_offline_report_has_every_section_labelled_and_figures_from_the_to
 async def test_offline_report_of_an_empty_portfolio_still_has_every_section() -> None:
     now = datetime.now(UTC)
     user = User(clerk_user_id="new_user", created_at=now, updated_at=now)
-    context = ReportContext(Portfolio(user=user, accounts=[], positions=[], instruments={}))
+    context = ReportContext(
+        Portfolio(user=user, accounts=[], positions=[], instruments={}, user_prices=[])
+    )
     outcome = await run_agent(
         reporter,
         "Write the report.",

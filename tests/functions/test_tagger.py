@@ -90,12 +90,27 @@ async def test_tagged_symbol_is_skipped_without_calling_the_model(
     assert result["outcome"] == "already tagged"
 
 
-async def test_offline_mode_leaves_the_instrument_unclassified(
+async def test_offline_tagging_is_recorded_as_skipped_with_why(
     seeded: PsycopgDriver, job: Job
 ) -> None:
-    result = await tag(seeded, tag_input(job, "NVDA"), None)
-    assert result["outcome"].startswith("unclassified (offline mode")
+    Jobs(seeded).mark_step(job.clerk_user_id, job.id, "tagging", "running", total=2)
+    first = await tag(seeded, tag_input(job, "NVDA"), None)
+    assert first["outcome"].startswith("skipped: no language model")
+    assert Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"].status == "running"
+    await tag(seeded, tag_input(job, "AAPL"), None)
     assert not Instruments(seeded).get("NVDA").is_classified
+    tagging = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
+    assert (tagging.status, tagging.done, tagging.skipped) == ("skipped", 2, ["NVDA", "AAPL"])
+    assert tagging.generated_by == "offline"
+    assert tagging.notice is not None and "no language model is configured" in tagging.notice
+
+
+async def test_with_a_scripted_model_tagging_succeeds(seeded: PsycopgDriver, job: Job) -> None:
+    Jobs(seeded).mark_step(job.clerk_user_id, job.id, "tagging", "running", total=1)
+    result = await tag(seeded, tag_input(job, "AAPL"), ScriptedModel([answer(APPLE)]))
+    assert result["outcome"] == "tagged"
+    tagging = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
+    assert (tagging.status, tagging.skipped, tagging.notice) == ("succeeded", [], None)
 
 
 async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: Job) -> None:

@@ -83,6 +83,46 @@ def test_every_task_retries_by_error_type_and_nothing_catches(flow: dict[str, An
         assert states[name]["TimeoutSeconds"] > 0
 
 
+def test_only_start_job_retries_the_price_providers_throttling(flow: dict[str, Any]) -> None:
+    states = all_states(flow["States"])
+    for name in TASKS:
+        retries = {tuple(r["ErrorEquals"]): r for r in states[name]["Retry"]}
+        if name != "Start job":
+            assert ("PricesThrottled",) not in retries
+            continue
+        throttled = retries[("PricesThrottled",)]
+        assert throttled["JitterStrategy"] == "FULL" and throttled["BackoffRate"] == 2
+        assert throttled["IntervalSeconds"] >= 15 and throttled["MaxAttempts"] >= 3
+
+
+def test_only_start_job_may_read_massives_key(analysis: dict[str, Any]) -> None:
+    (secret_id,) = [
+        key
+        for key, secret in resources(analysis, "AWS::SecretsManager::Secret").items()
+        if "Massive" in secret["Properties"]["Description"]
+    ]
+    readers = [
+        policy
+        for policy in resources(analysis, "AWS::IAM::Policy").values()
+        if secret_id in json.dumps(policy["Properties"]["PolicyDocument"])
+    ]
+    (reader,) = readers
+    (role,) = reader["Properties"]["Roles"]
+    functions = resources(analysis, "AWS::Lambda::Function")
+    holders = [
+        f["Properties"]["Handler"]
+        for f in functions.values()
+        if f["Properties"]["Role"]["Fn::GetAtt"][0] == role["Ref"]
+    ]
+    assert holders == ["functions.start_job.handler.handler"]
+    with_key = [
+        f["Properties"]["Handler"]
+        for f in functions.values()
+        if "MASSIVE_SECRET_ARN" in f["Properties"]["Environment"]["Variables"]
+    ]
+    assert with_key == ["functions.start_job.handler.handler"]
+
+
 def test_state_machine_logs_everything_and_traces(analysis: dict[str, Any]) -> None:
     (machine,) = resources(analysis, "AWS::StepFunctions::StateMachine").values()
     properties = machine["Properties"]
@@ -312,7 +352,11 @@ def test_with_fault_injection_every_step_reads_the_faults_parameter(
 
 
 def test_the_agents_read_langfuse_keys_from_their_secret(analysis: dict[str, Any]) -> None:
-    (secret,) = resources(analysis, "AWS::SecretsManager::Secret")
+    (secret,) = [
+        key
+        for key, value in resources(analysis, "AWS::SecretsManager::Secret").items()
+        if "Langfuse" in value["Properties"]["Description"]
+    ]
     for function in resources(analysis, "AWS::Lambda::Function").values():
         properties = function["Properties"]
         variables = properties["Environment"]["Variables"]

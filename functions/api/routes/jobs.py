@@ -24,7 +24,7 @@ from runtime.executions import (
     start_analysis,
 )
 from shared.db import Database, Jobs
-from shared.errors import Conflict
+from shared.errors import Conflict, NothingToAnalyze
 from shared.schemas import Job, JobCreate
 from shared.settings import Settings
 
@@ -41,7 +41,9 @@ def analyze(
     response: Response, user: UserDep, db: DatabaseDep, workflow: WorkflowDep
 ) -> AnalysisStarted:
     """Start an analysis and return its job at once; while one is pending or running, that one
-    is returned instead (200) and nothing new starts."""
+    is returned instead (200) and nothing new starts. A portfolio with nothing valued (no
+    accounts, or no cash and no priced holding) is refused (409 `nothing_to_analyze`), saying
+    what to do."""
     jobs = Jobs(db)
     # Twice at most: the active job may finish between the conflict and the look-up.
     for _ in range(2):
@@ -49,6 +51,8 @@ def analyze(
             job = start_analysis(
                 db, workflow.client, workflow.state_machine_arn, user.clerk_user_id, JobCreate()
             )
+        except NothingToAnalyze:
+            raise
         except Conflict:
             active = jobs.active(user.clerk_user_id)
             if active is not None:

@@ -1,0 +1,37 @@
+import { screen } from "@testing-library/react";
+
+import AnalysisPage from "@/pages/analysis";
+
+import { fakeFetch, renderSignedIn } from "./fixtures";
+
+vi.mock("next/router", () => ({
+  useRouter: () => ({ pathname: "/analysis", asPath: "/analysis/", query: {}, isReady: true, replace: vi.fn(), push: vi.fn() }),
+}));
+
+function portfolioApi(answer: Record<string, unknown>) {
+  return fakeFetch((url) => (url === "/api/portfolio" ? { body: answer } : { status: 404, body: {} }));
+}
+
+const VALUATION = { holdings: [], accounts: [], cash: 0, invested: 0, total: 0, unpriced: [], unclassified: [], user_priced: [], stale: [], stale_after_days: 5 };
+
+describe("starting an analysis", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("disables Start with the reason when nothing is valued", async () => {
+    const reason = "You have no accounts yet: add an account with its cash or positions on the Accounts page, then start the analysis.";
+    vi.stubGlobal("fetch", portfolioApi({ valuation: VALUATION, gaps: [], analyzable: false, reason, classifies: false }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    expect(await screen.findByText(reason, { exact: false })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Start analysis" })).toBeDisabled();
+  });
+
+  it("says what the analysis will not see before it starts", async () => {
+    const gap = "1 of 2 holdings (50.0% by count) have no price (TSLA): enter a price for them.";
+    vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [gap], analyzable: true, reason: null, classifies: true }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    expect(await screen.findByText(gap)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Start analysis" })).toBeEnabled();
+  });
+});

@@ -1,0 +1,35 @@
+"""Which model the agents use, decided without importing them: the API asks it too (whether the
+next analysis can classify instruments), and must stay light."""
+
+import logging
+
+from shared.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+OFFLINE = "offline"
+
+
+def model_name(settings: Settings | None = None) -> str:
+    """The LiteLLM model string the agents use, or "offline"."""
+    settings = settings or get_settings()
+    if settings.model:
+        return settings.model
+    if settings.environment == "aws" or _aws_credentials_exist():
+        return f"bedrock/{settings.bedrock_model_id}"
+    log.warning(
+        "No model configured and no AWS credentials found: using the offline model, which"
+        " writes templated text without a language model. Set ALEX_MODEL or AWS credentials."
+    )
+    return OFFLINE
+
+
+def _aws_credentials_exist() -> bool:
+    import boto3
+
+    return boto3.Session().get_credentials() is not None
+
+
+def classifies(settings: Settings | None = None) -> bool:
+    """Whether an analysis can classify instruments: a language model is configured."""
+    return model_name(settings) != OFFLINE
