@@ -7,6 +7,7 @@ were lost, from DescribeExecution.
 import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -288,14 +289,12 @@ def _fail(jobs: Jobs, job: Job, redrive_count: int, stopped: Callable[[], Stop])
         jobs.mark_step(job.clerk_user_id, job.id, step, "failed", error=stop.step_error)
     for aborted in stop.aborted:
         if aborted != step and job.steps[aborted].status in ("pending", "running"):
-            try:
+            # An aborted task's function runs on (Lambda does not stop it): one that stored its
+            # result since the job was read keeps it, and is not redone.
+            with suppress(InvalidTransition):
                 jobs.mark_step(
                     job.clerk_user_id, job.id, aborted, "aborted", error=ABORTED_BY_SIBLING
                 )
-            except InvalidTransition:
-                # An aborted task's function runs on (Lambda does not stop it), and this one
-                # stored its result since the job was read: it stands, and is not redone.
-                pass
     failed = jobs.set_status(
         job.clerk_user_id, job.id, "failed", error=stop.error, cause=stop.cause, failed_step=step
     )
