@@ -16,7 +16,16 @@ from typing import Any
 from local.engine.definition import load_definition
 from local.engine.errors import ExecutionRunsElsewhere
 from local.engine.history import History
-from local.engine.interpreter import Cancel, Invoke, Line, Resume, Run, Stopped, run_chain
+from local.engine.interpreter import (
+    ABANDONED,
+    Cancel,
+    Invoke,
+    Line,
+    Resume,
+    Run,
+    Stopped,
+    run_chain,
+)
 from local.engine.store import REDRIVABLE, Store, decode_resume
 
 DEFAULT_STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Analysis"
@@ -134,8 +143,9 @@ class Engine:
             )
 
     def close(self, timeout: float) -> None:
-        """Abort the executions this process runs, waiting up to `timeout` seconds for each
-        to stop; those still running then are aborted by the next engine to start."""
+        """Abort the executions this process runs, waiting up to `timeout` seconds in all for
+        them to stop and for the invocations they abandoned to finish; executions still running
+        then are aborted by the next engine to start."""
         with self._lock:
             running = list(self._running.values())
         for execution in running:
@@ -145,6 +155,9 @@ class Engine:
         deadline = time.monotonic() + timeout
         for execution in running:
             execution.finished.wait(max(0.0, deadline - time.monotonic()))
+        for invocation in list(ABANDONED):
+            invocation.join(max(0.0, deadline - time.monotonic()))
+            ABANDONED.discard(invocation)
 
     def wait(self, arn: str, timeout: float | None = None) -> dict[str, Any]:
         """Block until the execution is no longer running; its description."""

@@ -29,6 +29,10 @@ LAMBDA = {"resourceType": "lambda", "resource": "invoke"}
 EVALUATION_ERROR = "States.QueryEvaluationError"
 # How often a task waiting for its function looks whether it must stop waiting.
 WATCH_SECONDS = 0.02
+ABANDONED: set[threading.Thread] = set()
+"""Invocations no execution waits for any more (aborted, timed out), still running: the engine
+lets them finish as it closes (Engine.close), as a Lambda runs on after Step Functions stops
+waiting, rather than have the process's exit break them half-way."""
 
 
 @dataclass
@@ -320,8 +324,10 @@ def _invoke(line: Line, arguments: dict[str, Any], timeout: int | None) -> Any:
     while worker.is_alive():
         reason = _cancelled(line)
         if reason is not None:
+            ABANDONED.add(worker)
             raise Aborted(reason)
         if limit is not None and run.clock() >= limit:
+            ABANDONED.add(worker)
             raise TimeoutError
         worker.join(WATCH_SECONDS)
     if "error" in outcome:
