@@ -154,8 +154,45 @@ RegionTargets = Annotated[
 ]
 
 
+def storable_text(value: str) -> str:
+    """Text PostgreSQL can store: no NUL character (text columns refuse it) and no lone UTF-16
+    surrogate (JSON's \\ud800 escape reads as one, and it has no UTF-8 encoding)."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000), which text cannot hold")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            "contains a lone surrogate character (an unpaired \\ud800-\\udfff escape)"
+        ) from error
+    return value
+
+
+def _storable(value: Any) -> Any:
+    # Strings anywhere in a field's value: in lists and in a map's keys as in its values.
+    if isinstance(value, str):
+        storable_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _storable(item)
+    return value
+
+
+SearchText = Annotated[str, AfterValidator(storable_text)]
+
+
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and ±Infinity have no place in money, shares or percentages (nor in JSONB).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return _storable(value)
 
 
 class Stored(Schema):

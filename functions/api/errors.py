@@ -126,13 +126,81 @@ def _problem(location: tuple[Any, ...], message: str, kind: str) -> dict[str, An
     return {"field": field, "location": where, "message": message, "type": kind}
 
 
+# What a refused value is, in our words: the validation library's text names its own types
+# ("Input should be a valid dictionary or instance of ...") and some quote its internals.
+OUR_WORDS: dict[str, str] = {
+    "missing": "is required",
+    "extra_forbidden": "is not a field of this request",
+    "json_invalid": "is not valid JSON",
+    "json_type": "must be JSON",
+    "model_type": "must be a JSON object",
+    "model_attributes_type": "must be a JSON object",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a list",
+    "string_type": "must be text",
+    "string_unicode": ("contains a lone surrogate character (an unpaired \\ud800-\\udfff escape)"),
+    "string_too_short": "must have at least {min_length} character(s)",
+    "string_too_long": "must have at most {max_length} characters",
+    "string_pattern_mismatch": "is not in the expected form",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "int_parsing_size": "is too large a number",
+    "int_from_float": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number (not NaN or Infinity)",
+    "decimal_type": "must be a number",
+    "decimal_parsing": "must be a finite number",
+    "decimal_max_digits": "must have at most {max_digits} digits",
+    "decimal_max_places": "must have at most {decimal_places} decimal places",
+    "decimal_whole_digits": "must have at most {whole_digits} digits before the decimal point",
+    "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
+    "less_than": "must be less than {lt}",
+    "less_than_equal": "must be at most {le}",
+    "too_short": "must have at least {min_length} item(s)",
+    "too_long": "must have at most {max_length} items",
+    "uuid_type": "must be a UUID",
+    "uuid_parsing": "must be a UUID",
+    "date_type": "must be a date (YYYY-MM-DD)",
+    "date_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "must be a date (YYYY-MM-DD)",
+    "date_from_datetime_inexact": "must be a date (YYYY-MM-DD), without a time",
+    "datetime_type": "must be a date and time (ISO 8601)",
+    "datetime_parsing": "must be a date and time (ISO 8601)",
+}
+
+
+def in_our_words(kind: str, context: Mapping[str, Any] | None) -> str:
+    """What is wrong with a refused value; our validators' own messages (value_error) as they
+    wrote them."""
+    context = context or {}
+    if kind in ("value_error", "assertion_error") and "error" in context:
+        return str(context["error"])
+    template = OUR_WORDS.get(kind)
+    if template is None:
+        return f"is not valid here ({kind})"
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return template.split(" {", 1)[0]
+
+
 def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     if isinstance(error, RequestValidationError):
-        problems = [_problem(tuple(p["loc"]), p["msg"], p["type"]) for p in error.errors()]
+        located = [(tuple(p["loc"]), p) for p in error.errors()]
     else:
         # A model built in a route from request data (a webhook's): its fields are the body's.
         assert isinstance(error, ValidationError)
-        problems = [_problem(("body", *p["loc"]), p["msg"], p["type"]) for p in error.errors()]
+        located = [(("body", *p["loc"]), p) for p in error.errors()]
+    problems = [
+        _problem(location, in_our_words(p["type"], p.get("ctx")), p["type"])
+        for location, p in located
+    ]
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return error_response(422, "invalid_input", f"Invalid request: {summary}", problems)
 
