@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from runtime.executions import WorkflowUnavailable
 from shared.errors import (
@@ -205,11 +206,29 @@ def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     return error_response(422, "invalid_input", f"Invalid request: {summary}", problems)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path: Starlette's 405 names only the first
+    route's, and FastAPI has one route per method."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] is Match.FULL
+               for route in routes)
+    ]  # fmt: skip
+    return ", ".join(allowed)
+
+
 def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}.get(
-        error.status_code, "http_error"
-    )
+    if error.status_code == 405:
+        error.headers = {**(error.headers or {}), "Allow": _allowed_methods(request)}
+    code = {
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        413: "payload_too_large",
+    }.get(error.status_code, "http_error")
     return error_response(error.status_code, code, str(error.detail), headers=error.headers)
 
 
