@@ -25,15 +25,20 @@ def analyze(database_url: str, *args: str, faults: str = "") -> subprocess.Compl
     return alex(database_url, "analyze", *args, faults=faults)
 
 
-def alex(database_url: str, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
+def alex_env(database_url: str, faults: str = "") -> dict[str, str]:
+    """The environment of a command run on this database, offline, with these faults."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALEX_")}
     env.update(
         DATABASE_URL=database_url, ALEX_ENV="local", ALEX_MODEL="offline", ALEX_FAULTS=faults
     )
+    return env
+
+
+def alex(database_url: str, *args: str, faults: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*ALEX, *args],
         cwd=PROJECT_ROOT,
-        env=env,
+        env=alex_env(database_url, faults),
         capture_output=True,
         text=True,
         timeout=300,
