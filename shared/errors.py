@@ -22,9 +22,16 @@ class Conflict(AlexError):
 class InvalidInput(AlexError):
     code = "invalid_input"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, location: str = "body") -> None:
         super().__init__(message)
         self.field = field
+        self.location = location
+
+
+class LimitReached(Conflict):
+    """A user already has as many of something as Alex keeps for one user."""
+
+    code = "limit_reached"
 
 
 class InvalidTransition(Conflict):

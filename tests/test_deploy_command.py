@@ -82,9 +82,7 @@ class Student:
 
 
 @pytest.fixture
-def student(
-    aws: AwsStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Student]:
+def student(aws: AwsStandIn, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Student]:
     """A student's checkout: deploy settings in a file of their own, the stand-in `cdk`, and
     an account (the profile's region) where CDK is bootstrapped and SSM keeps parameters."""
     cdk = tmp_path / "cdk"

@@ -16,10 +16,10 @@ function accountApi() {
   const positions = [{ id: "p1", account_id: "a1", symbol: "VTI", quantity: 10, as_of_date: "2026-11-22" }];
   return fakeFetch((url, init) => {
     const method = init.method ?? "GET";
-    if (url === "/api/accounts") {
-      return { body: [{ id: "a1", account_name: "401k", account_type: "401k", account_purpose: "", cash_balance: 0, cash_interest: 0, created_at: "", updated_at: "" }] };
+    if (url === "/api/accounts?limit=100") {
+      return { body: { items: [{ id: "a1", account_name: "401k", account_type: "401k", account_purpose: "", cash_balance: 0, cash_interest: 0, created_at: "", updated_at: "" }], next_cursor: null } };
     }
-    if (url === "/api/accounts/a1/positions") return { body: positions };
+    if (url === "/api/accounts/a1/positions?limit=100") return { body: { items: positions, next_cursor: null } };
     if (url.startsWith("/api/instruments")) {
       const q = decodeURIComponent(url.split("q=")[1] ?? "").toUpperCase();
       return { body: [VTI, VXUS].filter((instrument) => instrument.symbol.startsWith(q)) };

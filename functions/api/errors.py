@@ -113,7 +113,8 @@ def _alex_error(request: Request, error: Exception) -> JSONResponse:
         return error_response(500, "internal_error", UNEXPECTED)
     if isinstance(error, InvalidInput):
         # The same details as a request FastAPI refused: one problem, its field named if known.
-        problem = _problem(("body", error.field) if error.field else (), error.message, error.code)
+        where = (error.location, error.field) if error.field else ()
+        problem = _problem(where, error.message, error.code)
         return error_response(status, error.code, error.message, [problem])
     return error_response(status, error.code, error.message)
 

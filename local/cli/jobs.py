@@ -41,7 +41,7 @@ def user_option(command: Callable[..., None]) -> Callable[..., None]:
 def jobs_list(user_id: str, limit: int, as_json: bool) -> None:
     """The user's most recent analyses, newest first."""
     with open_jobs_database() as (database, _):
-        recent = Jobs(database).recent(user_id, limit)
+        recent = Jobs(database).recent(user_id, limit).items
     if as_json:
         click.echo(json.dumps([job.model_dump(mode="json") for job in recent], indent=2))
         return

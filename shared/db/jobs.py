@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.db.base import Database, assignments
+from shared.db.pages import Page, cursor_key, page_of
 from shared.errors import Conflict, ConstraintViolation, InvalidTransition, NotFound
 from shared.schemas import (
     STEP_NAMES,
@@ -87,14 +88,20 @@ class Jobs:
         )
         return None if row is None else Job.model_validate(row)
 
-    def recent(self, user_id: str, limit: int = 20, offset: int = 0) -> list[Job]:
-        """The user's jobs, most recent first."""
+    def recent(self, user_id: str, limit: int = 20, cursor: str | None = None) -> Page[Job]:
+        """The user's jobs, most recent first, `limit` after `cursor`."""
+        params: dict[str, object] = {"user_id": user_id, "limit": limit + 1}
+        before = ""
+        if cursor is not None:
+            params["at"], params["id"] = cursor_key(cursor, datetime.fromisoformat, UUID)
+            before = " AND (created_at, id) < (:at, :id)"
         rows = self.db.fetch_all(
-            "SELECT * FROM jobs WHERE clerk_user_id = :user_id"
-            " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset",
-            {"user_id": user_id, "limit": limit, "offset": offset},
+            f"SELECT * FROM jobs WHERE clerk_user_id = :user_id{before}"
+            " ORDER BY created_at DESC, id DESC LIMIT :limit",
+            params,
         )
-        return [Job.model_validate(row) for row in rows]
+        jobs = [Job.model_validate(row) for row in rows]
+        return page_of(jobs, limit, lambda job: (job.created_at.isoformat(), job.id))
 
     def stale(self, unchanged_since: datetime, limit: int) -> list[Job]:
         """Every user's pending or running jobs whose row has not changed since

@@ -27,7 +27,7 @@ def test_sql_and_script_text_is_stored_and_returned_verbatim(
     )
     assert created.status_code == 201, created.text
     assert (created.json()["account_name"], created.json()["account_purpose"]) == (text, text)
-    listed = client.get("/api/accounts", headers=auth()).json()
+    listed = client.get("/api/accounts", headers=auth()).json()["items"]
     assert [a["account_name"] for a in listed] == [text]
     renamed = client.put("/api/user", headers=auth(), json={"display_name": text})
     assert renamed.json()["display_name"] == text

@@ -108,4 +108,4 @@ def test_nothing_was_stored_from_a_refused_request(client: TestClient, auth: Tok
         headers={**auth(), "content-type": "application/json"},
         content=b'{"account_name": "x\\u0000", "account_type": "taxable"}',
     )
-    assert client.get("/api/accounts", headers=auth()).json() == []
+    assert client.get("/api/accounts", headers=auth()).json()["items"] == []
