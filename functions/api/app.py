@@ -4,13 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
-from functions.api.deps import Workflow
+from functions.api.deps import Workflow, known_query_parameters
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from functions.api.routes import accounts, health, instruments, jobs, positions, user, webhooks
 from runtime.aws import aws_client, stepfunctions_client
@@ -176,6 +176,7 @@ def create_app(
             database.close()
 
     app = AlexApi(
+        dependencies=[Depends(known_query_parameters)],
         title="Alex API",
         version="1",
         description="Accounts, positions and AI portfolio analyses of the signed-in user.",
@@ -195,5 +196,7 @@ def create_app(
     for resource in (user, accounts, positions, instruments, jobs, webhooks):
         app.include_router(resource.router, responses=ERROR_RESPONSES)
     if dev_issuer is not None:
-        app.include_router(dev_issuer.router(settings.clerk_authorized_parties))
+        app.include_router(
+            dev_issuer.router(settings.clerk_authorized_parties), responses=ERROR_RESPONSES
+        )
     return app

@@ -224,6 +224,13 @@ def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     if error.status_code == 405:
         error.headers = {**(error.headers or {}), "Allow": _allowed_methods(request)}
+    if error.status_code == 400:
+        # FastAPI's only 400: a body it cannot even decode (not UTF-8), which is invalid input
+        # like any body that is not JSON.
+        problem = _problem(("body",), "is not JSON text in UTF-8", "json_invalid")
+        return error_response(
+            422, "invalid_input", "Invalid request: body: is not JSON text in UTF-8", [problem]
+        )
     code = {
         403: "forbidden",
         404: "not_found",

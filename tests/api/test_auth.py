@@ -119,10 +119,16 @@ def test_a_token_lacking_a_required_claim_is_refused(
 def test_the_user_is_only_the_tokens_subject(client: TestClient, issuer: DevIssuer) -> None:
     token = issuer.sign(claims(sub="user_bob"))
     response = client.get(
-        "/api/user?user_id=user_alice",
-        headers={"Authorization": f"Bearer {token}", "X-User-Id": "user_alice"},
+        "/api/user", headers={"Authorization": f"Bearer {token}", "X-User-Id": "user_alice"}
     )
     assert response.json()["clerk_user_id"] == "user_bob"
+    # A user id in the query is not a parameter at all.
+    assert (
+        client.get(
+            "/api/user?user_id=user_alice", headers={"Authorization": f"Bearer {token}"}
+        ).status_code
+        == 422
+    )
 
 
 def test_the_dev_issuer_mints_tokens_for_the_asking_frontend(client: TestClient) -> None:

@@ -100,3 +100,24 @@ def test_unknown_routes_and_methods_answer_in_the_error_shape(client: TestClient
     assert error_of(client.get("/api/nothing"))["code"] == "not_found"
     assert client.patch("/api/accounts").status_code == 405
     assert error_of(client.patch("/api/accounts"))["code"] == "method_not_allowed"
+
+
+def test_an_unknown_query_parameter_is_refused_naming_it(client: TestClient, auth: Token) -> None:
+    # A misspelt `limit` must not silently give a page of the default size.
+    response = client.get("/api/accounts", params={"limt": 5}, headers=auth())
+    assert response.status_code == 422
+    (problem,) = error_of(response)["details"]
+    assert (problem["field"], problem["location"]) == ("limt", "query")
+    assert "cursor, limit" in problem["message"]
+
+
+def test_a_body_that_is_not_utf8_is_refused_as_invalid_json(
+    client: TestClient, auth: Token
+) -> None:
+    response = client.post(
+        "/api/accounts",
+        headers={**auth(), "content-type": "application/json"},
+        content=b"\xff\xfe\x00{",
+    )
+    assert response.status_code == 422
+    assert error_of(response)["details"][0]["field"] == "body"
