@@ -195,6 +195,23 @@ class Jobs:
                 state = state.model_copy(update={"total": total, "done": state.done or 0})
             return self._save_step(tx, current, step, state)
 
+    def record_failed_call(self, user_id: str, job_id: UUID, step: StepName, error: str) -> Job:
+        """Count a call of the step's function that failed before its work began (a fault
+        injected on purpose, as a throttle or a crash): an attempt like any other, so a retried
+        throttle counts. The step fails, unless it runs (a map's other items) or succeeded."""
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            state = current.steps[step]
+            if state.status == "succeeded":
+                return current
+            changes: dict[str, Any] = {"attempts": state.attempts + 1, "error": error}
+            if state.status != "running":
+                now = _now()
+                changes.update(
+                    status="failed", started_at=state.started_at or now, completed_at=now
+                )
+            return self._save_step(tx, current, step, state.model_copy(update=changes))
+
     def finish_step_item(self, user_id: str, job_id: UUID, step: StepName, item: str) -> Job:
         """Count one item of a step as done (an instrument of the tagging map).
 
