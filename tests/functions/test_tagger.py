@@ -52,7 +52,7 @@ async def test_classification_is_normalised_stored_and_priced_from_the_table(
     assert apple.current_price == price_before
     (call,) = model.calls
     assert call.tools == [] and call.output_schema is not None
-    assert "AAPL (Apple Inc.)" in str(call.input)
+    assert '<user_data name="instrument_name">"Apple Inc."</user_data>' in str(call.input)
     step = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
     assert (step.status, step.items) == ("running", ["AAPL"])
 
