@@ -28,6 +28,11 @@ class InvalidInput(AlexError):
         self.location = location
 
 
+class RefusedValue(InvalidInput):
+    """A value the database refused (out of a column's range, say): its message is the
+    database's, for the log; the API tells the caller in its own words."""
+
+
 class LimitReached(Conflict):
     """A user already has as many of something as Alex keeps for one user."""
 

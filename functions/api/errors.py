@@ -20,6 +20,7 @@ from shared.errors import (
     DatabaseError,
     InvalidInput,
     NotFound,
+    RefusedValue,
 )
 
 log = logging.getLogger("alex.api")
@@ -79,6 +80,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     ]
 }
 UNEXPECTED = "Something went wrong on our side; it has been logged. Try again in a moment."
+STORED_CONFLICT = "This change conflicts with what is already stored: reload, then try again."
+REFUSED_VALUE = "A value in the request cannot be stored: check the values and try again."
 
 
 def error_response(
@@ -111,6 +114,13 @@ def _alex_error(request: Request, error: Exception) -> JSONResponse:
     if status == 500:
         log.error("unmapped %s on %s %s: %s", error.code, request.method, request.url.path, error)
         return error_response(500, "internal_error", UNEXPECTED)
+    if isinstance(error, ConstraintViolation | RefusedValue):
+        # PostgreSQL's own words, which name tables and constraints: logged, not sent. The
+        # repositories turn the violations a user can cause into errors of their own.
+        log.warning("the database refused %s %s: %s", request.method, request.url.path, error)
+        if isinstance(error, ConstraintViolation):
+            return error_response(409, error.code, STORED_CONFLICT)
+        return error_response(422, error.code, REFUSED_VALUE, [_problem((), REFUSED_VALUE, "")])
     if isinstance(error, InvalidInput):
         # The same details as a request FastAPI refused: one problem, its field named if known.
         where = (error.location, error.field) if error.field else ()

@@ -2,9 +2,11 @@
 text is stored as sent, whatever it contains."""
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from functions.api.app import MAX_BODY_BYTES
+from shared.errors import ConstraintViolation, RefusedValue
 from tests.api.conftest import Token, error_of
 
 HOSTILE_TEXT = [
@@ -121,3 +123,24 @@ def test_a_body_that_is_not_utf8_is_refused_as_invalid_json(
     )
     assert response.status_code == 422
     assert error_of(response)["details"][0]["field"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("raised", "status"),
+    [
+        (ConstraintViolation('new row for relation "accounts" violates check "x"', "x"), 409),
+        (RefusedValue('value "1e400" is out of range for type numeric'), 422),
+    ],
+)
+def test_the_databases_own_words_never_reach_the_caller(
+    app: FastAPI, raised: Exception, status: int
+) -> None:
+    def refused() -> None:
+        raise raised
+
+    app.add_api_route("/api/refused", refused)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/refused")
+    assert response.status_code == status
+    assert "relation" not in response.text and "numeric" not in response.text
+    assert "try again" in error_of(response)["message"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from local.api_server import local_site, serve_api
@@ -173,3 +174,15 @@ def test_the_real_server_names_no_server_and_checks_the_host(
                 answer += chunk
         assert answer.startswith(b"HTTP/1.1 400"), answer[:200]
         assert b"invalid_host" in answer
+
+
+def test_an_unexpected_error_carries_the_headers_too(app: FastAPI) -> None:
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/api/boom", boom)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/boom")
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "internal_error"
+    assert_secure(response)
