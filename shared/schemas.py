@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    Strict,
     StringConstraints,
     field_validator,
     model_validator,
@@ -112,6 +113,8 @@ Symbol = Annotated[
     Field(description="Ticker symbol, e.g. 'VTI' or 'BRK.B' (upper case, at most 12 characters)."),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A JSON integer: not `true` (which would be 1), nor "30" or 30.5.
+WholeNumber = Annotated[int, Strict()]
 
 
 def _sums_to_100(allocation: dict[Any, float]) -> dict[Any, float]:
@@ -209,11 +212,11 @@ DEFAULT_REGION_TARGETS: dict[RegionTarget, float] = {"north_america": 50, "inter
 
 class UserUpdate(Schema):
     display_name: Name | None = None
-    years_until_retirement: int | None = Field(None, ge=0, le=80)
+    years_until_retirement: WholeNumber | None = Field(None, ge=0, le=80)
     target_retirement_income: Money | None = Field(
         None, description="Annual income wanted in retirement, in today's dollars."
     )
-    current_age: int | None = Field(None, ge=16, le=110)
+    current_age: WholeNumber | None = Field(None, ge=16, le=110)
     annual_contribution: Money | None = Field(
         None, description="Dollars added to the portfolio each year until retirement."
     )
@@ -224,9 +227,9 @@ class UserUpdate(Schema):
 class UserCreate(Schema):
     clerk_user_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     display_name: Name = "Investor"
-    years_until_retirement: int = Field(20, ge=0, le=80)
+    years_until_retirement: WholeNumber = Field(20, ge=0, le=80)
     target_retirement_income: Money = Decimal("60000")
-    current_age: int | None = Field(None, ge=16, le=110)
+    current_age: WholeNumber | None = Field(None, ge=16, le=110)
     annual_contribution: Money = Decimal("0")
     asset_class_targets: AssetClassAllocation = Field(
         default_factory=lambda: dict(DEFAULT_ASSET_CLASS_TARGETS)

@@ -144,3 +144,14 @@ def test_the_databases_own_words_never_reach_the_caller(
     assert response.status_code == status
     assert "relation" not in response.text and "numeric" not in response.text
     assert "try again" in error_of(response)["message"]
+
+
+@pytest.mark.parametrize("value", ["true", '"30"', "30.0"])
+def test_a_whole_number_must_be_a_json_integer(client: TestClient, auth: Token, value: str) -> None:
+    response = client.put(
+        "/api/user",
+        headers={**auth(), "content-type": "application/json"},
+        content=f'{{"years_until_retirement": {value}}}'.encode(),
+    )
+    assert response.status_code == 422
+    assert error_of(response)["details"][0]["field"] == "years_until_retirement"
