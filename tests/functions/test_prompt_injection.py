@@ -14,11 +14,13 @@ from functions.charter.handler import build_charts
 from functions.reporter.handler import write_report
 from functions.retirement.handler import project
 from functions.tagger.handler import tag
+from runtime.model_factory import hosted_model
 from runtime.prompts import DATA_RULE
 from shared.db import Accounts, Instruments, Jobs, Users
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.schemas import AccountUpdate, Job, JobCreate, StepInput, TagInput, UserUpdate
 from tests.functions import test_charter, test_reporter, test_retirement, test_tagger
+from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
 
 pytestmark = pytest.mark.anyio
 
@@ -138,3 +140,40 @@ async def test_a_hostile_instrument_name_reaches_the_tagger_as_data(
     assert apple.allocation_asset_class == {"equity": 100}
     assert apple.allocation_sectors == {"technology": 100}
     assert apple.name == hostile
+
+
+@pytest.mark.parametrize("hostile", HOSTILE[:1], ids=["closing-tag"])
+async def test_through_litellm_the_hostile_name_reaches_bedrock_as_data(
+    seeded: PsycopgDriver, job: Job, hostile: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_hostile(seeded, job.clerk_user_id, hostile)
+    recorder = LiteLLMRecorder(
+        monkeypatch,
+        [
+            {
+                "mock_tool_calls": [
+                    tool_call("c1", "get_profile", "{}"),
+                    tool_call("c2", "get_portfolio_summary", "{}"),
+                ],
+                "mock_response": "",
+            },
+            {"mock_response": test_reporter.report("Your target income is $80,000 a year.")},
+        ],
+    )
+
+    await write_report(seeded, StepInput(job_id=job.id, user_id=job.clerk_user_id),
+                       hosted_model(BEDROCK_MODEL))  # fmt: skip
+
+    converse = recorder.bedrock_request(0)
+    system = " ".join(part["text"] for part in converse["system"])
+    assert DATA_RULE in system
+    (message,) = converse["messages"]
+    prompt = " ".join(part["text"] for part in message["content"] if "text" in part)
+    assert [json.loads(value) for _, value in BLOCK.findall(prompt)] == [hostile]
+    assert INJECTED not in BLOCK.sub("", prompt)
+    # The account names come back from the tool as JSON values, for the model to describe.
+    results = [m for m in recorder.requests[1]["messages"] if m["role"] == "tool"]
+    accounts = json.loads(results[1]["content"])["accounts"]
+    assert {account["name"] for account in accounts} == {hostile}
+    stored = Jobs(seeded).get(job.clerk_user_id, job.id)
+    assert stored.report_payload is not None and INJECTED not in stored.report_payload["markdown"]
