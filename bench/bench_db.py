@@ -13,6 +13,7 @@ from pathlib import Path
 
 from local.postgres import start
 from shared.db import Accounts, Instruments, Jobs, Positions, Users
+from shared.db.pages import DEFAULT_PAGE_SIZE
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import SEED_INSTRUMENTS, TEST_USER_ID, reset
 from shared.schemas import JobCreate
@@ -45,7 +46,7 @@ def main(iterations: int) -> None:
         measure("Accounts.for_user", lambda: Accounts(db).for_user(TEST_USER_ID), iterations)
         measure(
             "Positions.for_account",
-            lambda: Positions(db).for_account(TEST_USER_ID, account.id),
+            lambda: Positions(db).for_account(TEST_USER_ID, account.id, DEFAULT_PAGE_SIZE),
             iterations,
         )
         measure("Positions.for_user", lambda: Positions(db).for_user(TEST_USER_ID), iterations)

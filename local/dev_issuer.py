@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel, Field, StringConstraints
 
 from shared.schemas import Name
@@ -57,6 +57,24 @@ def _load_or_create_key(path: Path) -> rsa.RSAPrivateKey:
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{path} does not hold an RSA private key: delete it to make a new one")
     return loaded
+
+
+def _refuse_other_origins(
+    origin: str | None, fetch_site: str | None, allowed: tuple[str, ...]
+) -> None:
+    """A token for any user id, to this server's own pages and the configured frontends only: a
+    page elsewhere that the developer visits (its browser sends its Origin, and says cross-site
+    in Sec-Fetch-Site) must not sign in as anyone. Clients that are not browsers send neither."""
+    if origin is not None and origin not in allowed:
+        raise HTTPException(
+            403,
+            f"the dev token is only for this server's own pages and CLERK_AUTHORIZED_PARTIES;"
+            f" not for {origin!r}",
+        )
+    if origin is None and fetch_site not in (None, "same-origin", "none"):
+        raise HTTPException(
+            403, f"the dev token is only for this server's own pages, not a {fetch_site} request"
+        )
 
 
 class DevIssuer:
@@ -111,10 +129,14 @@ class DevIssuer:
         def jwks() -> dict[str, Any]:
             return self.jwks()
 
-        @router.post("/dev/token")
+        @router.post("/dev/token", responses={403: {"description": "A cross-origin caller"}})
         def token(
-            request: DevTokenRequest, origin: Annotated[str | None, Header()] = None
+            request: DevTokenRequest,
+            host: Annotated[str, Header()] = "",
+            origin: Annotated[str | None, Header()] = None,
+            sec_fetch_site: Annotated[str | None, Header()] = None,
         ) -> DevToken:
+            _refuse_other_origins(origin, sec_fetch_site, (f"http://{host}", *authorized_parties))
             # Like Clerk, the token is for the frontend that asked (its Origin).
             azp = origin or (authorized_parties[0] if authorized_parties else None)
             return DevToken(token=self.mint(request.user_id, request.name, azp))

@@ -21,6 +21,7 @@ from local.engine import (
     ExecutionNotRedrivable,
     ExecutionRunsElsewhere,
 )
+from local.hosts import is_local_host, refusal
 
 log = logging.getLogger(__name__)
 
@@ -286,14 +287,28 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        target = self.headers.get("X-Amz-Target") or ""
-        status, response = self.server.step_functions.call(target, body)
+        host = self.headers.get("Host")
+        if not is_local_host(host, self.server.server_address[1]):
+            # DNS rebinding: a page elsewhere must not start or stop executions.
+            status, response = (
+                400,
+                _error("InvalidHost", refusal(host, self.server.server_address[1])),
+            )
+        else:
+            target = self.headers.get("X-Amz-Target") or ""
+            status, response = self.server.step_functions.call(target, body)
         payload = json.dumps(response, default=_epoch).encode()
         self.send_response(status)
         self.send_header("Content-Type", CONTENT_TYPE)
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
         self.wfile.write(payload)
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # As BaseHTTPRequestHandler's, without its Server banner (the Python version).
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s " + format, self.address_string(), *args)

@@ -10,8 +10,11 @@ from typing import Any
 from local.engine import LambdaError
 from local.invoker import LocalLambda
 from runtime.faults import ERROR_OF_KIND, Fault, parse_faults
+from runtime.handlers import database
+from runtime.steps import record_failed_call
 from shared.errors import InvalidInput
 from shared.settings import get_settings
+from state_machines.steps import STEP_OF_FUNCTION
 
 log = logging.getLogger("alex.faults")
 
@@ -39,10 +42,15 @@ class FaultyLambda:
                 self._calls[fault.function] += 1
                 call = self._calls[fault.function]
             if fault.times is None or call <= fault.times:
-                raise LambdaError(
+                error = LambdaError(
                     ERROR_OF_KIND[fault.kind],
                     f"{fault.function} call {call}: fault injected by ALEX_FAULTS={fault.kind}",
                 )
+                # As the deployed handler does for its injected faults (runtime/handlers.py).
+                step = STEP_OF_FUNCTION.get(fault.function)
+                if step is not None:
+                    record_failed_call(database, payload, step, error)
+                raise error
         return self.functions(function_name, payload)
 
 

@@ -173,6 +173,9 @@ def local_workflow(
         endpoint, url = serve({engine.state_machine_arn: engine}, port)
         workflow = LocalWorkflow(engine.state_machine_arn, url, database_url, os.getpid())
         client = workflow.client()
+        # Only now: job-events marks each orphan's job failed by reading its history through
+        # the client (before it existed, the jobs stayed running forever).
+        engine.abort_orphans()
         try:
             yield workflow
         finally:

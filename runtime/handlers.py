@@ -10,6 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from runtime import metrics as measured
 from runtime.database import connect
 from runtime.faults import raise_injected_fault
+from runtime.steps import record_failed_call
 from shared.db import Database
 from shared.schemas import StepInput
 from state_machines.steps import Step
@@ -39,7 +40,11 @@ def step_handler(step: Step) -> Callable[[Callable[[dict[str, Any]], dict[str, A
             ids = StepInput.model_validate(event)
             logger.append_keys(job_id=str(ids.job_id), user_id=ids.user_id)
             try:
-                raise_injected_fault(step.function)
+                try:
+                    raise_injected_fault(step.function)
+                except Exception as fault:
+                    record_failed_call(database, event, step, fault)
+                    raise
                 result = work(event)
             except Exception:
                 metrics.add_metric(name="StepFailed", unit=MetricUnit.Count, value=1)

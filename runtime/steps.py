@@ -1,5 +1,6 @@
 """The lifecycle every workflow step shares: mark it running, do the work, mark how it ended."""
 
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -8,6 +9,23 @@ from shared.db import Database, Jobs
 from shared.errors import InvalidTransition
 from shared.schemas import StepInput
 from state_machines.steps import Step
+
+log = logging.getLogger("alex.steps")
+
+
+def record_failed_call(
+    database: Callable[[], Database], event: Any, step: Step, error: Exception
+) -> None:
+    """Count a call of the step's function that failed before `run_step` (an injected fault) on
+    the job's step, as `run_step` counts the others: every attempt is in `steps.*.attempts`.
+    Only logged when it cannot be: the call's own error is the one that matters."""
+    try:
+        request = StepInput.model_validate(event)
+        Jobs(database()).record_failed_call(
+            request.user_id, request.job_id, step.key, f"{type(error).__name__}: {error}"
+        )
+    except Exception as failure:
+        log.warning("could not count the failed call of %s on its job: %s", step.function, failure)
 
 
 async def run_step(

@@ -22,9 +22,21 @@ class Conflict(AlexError):
 class InvalidInput(AlexError):
     code = "invalid_input"
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, location: str = "body") -> None:
         super().__init__(message)
         self.field = field
+        self.location = location
+
+
+class RefusedValue(InvalidInput):
+    """A value the database refused (out of a column's range, say): its message is the
+    database's, for the log; the API tells the caller in its own words."""
+
+
+class LimitReached(Conflict):
+    """A user already has as many of something as Alex keeps for one user."""
+
+    code = "limit_reached"
 
 
 class InvalidTransition(Conflict):

@@ -16,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    Strict,
     StringConstraints,
     field_validator,
     model_validator,
@@ -116,6 +117,8 @@ Symbol = Annotated[
     Field(description="Ticker symbol, e.g. 'VTI' or 'BRK.B' (upper case, at most 12 characters)."),
 ]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# A JSON integer: not `true` (which would be 1), nor "30" or 30.5.
+WholeNumber = Annotated[int, Strict()]
 
 
 def _sums_to_100(allocation: dict[Any, float]) -> dict[Any, float]:
@@ -158,8 +161,45 @@ RegionTargets = Annotated[
 ]
 
 
+def storable_text(value: str) -> str:
+    """Text PostgreSQL can store: no NUL character (text columns refuse it) and no lone UTF-16
+    surrogate (JSON's \\ud800 escape reads as one, and it has no UTF-8 encoding)."""
+    if "\x00" in value:
+        raise ValueError("contains a NUL character (\\u0000), which text cannot hold")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError(
+            "contains a lone surrogate character (an unpaired \\ud800-\\udfff escape)"
+        ) from error
+    return value
+
+
+def _storable(value: Any) -> Any:
+    # Strings anywhere in a field's value: in lists and in a map's keys as in its values.
+    if isinstance(value, str):
+        storable_text(value)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list | tuple | set):
+        for item in value:
+            _storable(item)
+    return value
+
+
+SearchText = Annotated[str, AfterValidator(storable_text)]
+
+
 class Schema(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and ±Infinity have no place in money, shares or percentages (nor in JSONB).
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_text(cls, value: Any) -> Any:
+        return _storable(value)
 
 
 class Stored(Schema):
@@ -176,11 +216,11 @@ DEFAULT_REGION_TARGETS: dict[RegionTarget, float] = {"north_america": 50, "inter
 
 class UserUpdate(Schema):
     display_name: Name | None = None
-    years_until_retirement: int | None = Field(None, ge=0, le=80)
+    years_until_retirement: WholeNumber | None = Field(None, ge=0, le=80)
     target_retirement_income: Money | None = Field(
         None, description="Annual income wanted in retirement, in today's dollars."
     )
-    current_age: int | None = Field(None, ge=16, le=110)
+    current_age: WholeNumber | None = Field(None, ge=16, le=110)
     annual_contribution: Money | None = Field(
         None, description="Dollars added to the portfolio each year until retirement."
     )
@@ -191,9 +231,9 @@ class UserUpdate(Schema):
 class UserCreate(Schema):
     clerk_user_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
     display_name: Name = "Investor"
-    years_until_retirement: int = Field(20, ge=0, le=80)
+    years_until_retirement: WholeNumber = Field(20, ge=0, le=80)
     target_retirement_income: Money = Decimal("60000")
-    current_age: int | None = Field(None, ge=16, le=110)
+    current_age: WholeNumber | None = Field(None, ge=16, le=110)
     annual_contribution: Money = Decimal("0")
     asset_class_targets: AssetClassAllocation = Field(
         default_factory=lambda: dict(DEFAULT_ASSET_CLASS_TARGETS)

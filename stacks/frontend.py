@@ -29,6 +29,7 @@ from aws_cdk import aws_s3_deployment as s3deploy
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from shared import security_headers as headers
 from shared.settings import FRONTEND, SPA_NOT_SOURCES
 from stacks import nag
 from stacks.api import ApiStack
@@ -48,11 +49,6 @@ function handler(event) {
 }
 """
 DEPLOYMENT_GRANTS = "CDK's BucketDeployment copies the build from CDK's asset bucket to the site's"
-# What Clerk's hosted components load besides its Frontend API (Clerk's CSP guide): Cloudflare's
-# bot protection, Clerk's abuse protection (on ports besides 443) and its images.
-BOT_PROTECTION = "https://challenges.cloudflare.com"
-ABUSE_PROTECTION = "https://*.protect.clerk.com"
-CLERK_IMAGES = "https://img.clerk.com"
 ORIGIN_HEADER = "X-Origin-Verify"
 
 
@@ -114,14 +110,15 @@ class FrontendStack(Stack):
                 ORIGIN_HEADER: api.origin_secret.secret_value.unsafe_unwrap(),
             },
         )
-        headers = self._headers(settings.clerk)
         to_api = cloudfront.BehaviorOptions(
             origin=api_origin,
             viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
             allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,
             cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
             origin_request_policy=cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-            response_headers_policy=headers,
+            response_headers_policy=self._headers(
+                "ApiHeaders", headers.API_CONTENT_SECURITY_POLICY
+            ),
         )
         self.distribution = cloudfront.Distribution(
             self,
@@ -133,7 +130,9 @@ class FrontendStack(Stack):
                 origin=origins.S3BucketOrigin.with_origin_access_control(bucket),
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
                 cache_policy=cloudfront.CachePolicy.CACHING_OPTIMIZED,
-                response_headers_policy=headers,
+                response_headers_policy=self._headers(
+                    "Headers", headers.content_security_policy(settings.clerk.frontend_api)
+                ),
                 function_associations=[
                     cloudfront.FunctionAssociation(
                         function=cloudfront.Function(
@@ -241,59 +240,33 @@ class FrontendStack(Stack):
         for rule, reason in findings.items():
             nag.acknowledge(function, rule, reason)
 
-    def _headers(self, clerk: ClerkSettings) -> cloudfront.ResponseHeadersPolicy:
+    def _headers(self, construct_id: str, csp: str) -> cloudfront.ResponseHeadersPolicy:
+        """The security headers of shared/security_headers.py, which the API and the local server
+        send too, overriding whatever the origin sent."""
         return cloudfront.ResponseHeadersPolicy(
             self,
-            "Headers",
-            comment="Alex SPA: CSP, HSTS, no framing",
+            construct_id,
+            comment="Alex: CSP, HSTS, no framing, nosniff, referrer policy",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=content_security_policy(clerk), override=True
+                    content_security_policy=csp, override=True
                 ),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
-                    access_control_max_age=Duration.days(730),
+                    access_control_max_age=Duration.seconds(headers.HSTS_MAX_AGE_SECONDS),
                     include_subdomains=True,
                     preload=True,
                     override=True,
                 ),
                 frame_options=cloudfront.ResponseHeadersFrameOptions(
-                    frame_option=cloudfront.HeadersFrameOption.DENY, override=True
+                    frame_option=cloudfront.HeadersFrameOption[headers.FRAME_OPTIONS],
+                    override=True,
                 ),
                 content_type_options=cloudfront.ResponseHeadersContentTypeOptions(override=True),
                 referrer_policy=cloudfront.ResponseHeadersReferrerPolicy(
-                    referrer_policy=cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+                    referrer_policy=cloudfront.HeadersReferrerPolicy[
+                        headers.REFERRER_POLICY.upper().replace("-", "_")
+                    ],
                     override=True,
                 ),
             ),
         )
-
-
-def content_security_policy(clerk: ClerkSettings) -> str:
-    """The SPA's CSP: this origin only, and what Clerk's components need when Clerk signs in."""
-    sources: dict[str, list[str]] = {
-        "default-src": ["'self'"],
-        "script-src": ["'self'"],
-        "connect-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        # Next, Recharts and Clerk's CSS-in-JS set inline styles.
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "font-src": ["'self'"],
-        "worker-src": ["'self'", "blob:"],
-        "frame-src": [],
-        "frame-ancestors": [],
-        "base-uri": ["'self'"],
-        "form-action": ["'self'"],
-        "object-src": [],
-    }
-    if clerk.frontend_api:
-        fapi = f"https://{clerk.frontend_api}"
-        for directive, extra in {
-            "script-src": [fapi, BOT_PROTECTION, ABUSE_PROTECTION],
-            "connect-src": [fapi, f"{ABUSE_PROTECTION}:*"],
-            "img-src": [CLERK_IMAGES],
-            "frame-src": [BOT_PROTECTION, ABUSE_PROTECTION],
-        }.items():
-            sources[directive] += extra
-    return "; ".join(
-        " ".join([directive, *(values or ["'none'"])]) for directive, values in sources.items()
-    )

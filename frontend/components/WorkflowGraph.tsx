@@ -31,11 +31,15 @@ function Node({ job, node }: { job: Job; node: WorkflowNode }) {
   const state = stepState(job, node.step);
   const counted = node.step === "tagging" && state?.total != null;
   const progress = counted ? `${state?.done ?? 0}/${state?.total}` : null;
+  // Every call of the step is an attempt, retried throttles included: more than one says so.
+  const attempts = state?.attempts ?? 0;
+  const retried = attempts > 1 ? `${attempts} attempts` : null;
+  const details = [progress && `${progress} instruments`, retried].filter(Boolean).join(", ");
   return (
     <li
       data-step={node.step}
       data-status={status}
-      aria-label={`${node.label} (${node.state}): ${status}${progress ? `, ${progress} instruments` : ""}`}
+      aria-label={`${node.label} (${node.state}): ${status}${details ? `, ${details}` : ""}`}
       title={status === "skipped" ? (state?.notice ?? undefined) : undefined}
       className={`rounded-lg border-2 px-3 py-2 text-center text-sm ${NODE_STYLE[status]}`}
     >
@@ -49,6 +53,7 @@ function Node({ job, node }: { job: Job; node: WorkflowNode }) {
       <div className="text-xs font-medium">
         {status}
         {progress && ` · ${progress}`}
+        {retried && ` · ${retried}`}
       </div>
       {status === "skipped" && state?.notice && <div className="mt-1 text-xs">{state.notice}</div>}
     </li>

@@ -64,15 +64,14 @@ async function failure(response: Response): Promise<ApiError> {
   return new ApiError(response.status, "http_error", `${hint} (HTTP ${response.status})`);
 }
 
-/** A list the API may send bare or inside a page object (`{"items": [...]}`, `{"jobs": [...]}`). */
-function listFrom<T>(body: unknown): T[] {
-  if (Array.isArray(body)) return body as T[];
-  if (body && typeof body === "object") {
-    const list = Object.values(body).find(Array.isArray);
-    if (list) return list as T[];
-  }
-  return [];
+/** One page of a list route: pass `next_cursor` as `cursor` for the next page (null: the last). */
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
 }
+
+/** The most a list route sends in one page. */
+export const MAX_PAGE_SIZE = 100;
 
 export function createApi(
   getToken: TokenSource,
@@ -105,26 +104,45 @@ export function createApi(
   }
 
   const enc = encodeURIComponent;
+
+  function page<T>(path: string, limit: number, cursor: string | null = null): Promise<Page<T>> {
+    const after = cursor ? `&cursor=${enc(cursor)}` : "";
+    return call<Page<T>>("GET", `${path}?limit=${limit}${after}`);
+  }
+
+  /** Every item of a list route, following its cursor page after page. */
+  async function everything<T>(path: string): Promise<T[]> {
+    const items: T[] = [];
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const next: Page<T> = await page<T>(path, MAX_PAGE_SIZE, cursor);
+      items.push(...next.items);
+      cursor = next.next_cursor;
+      if (cursor !== null && seen.has(cursor)) break; // a cursor never repeats; if it did, stop
+      if (cursor !== null) seen.add(cursor);
+    } while (cursor !== null);
+    return items;
+  }
+
   return {
     user: () => call<User>("GET", "/api/user"),
     updateUser: (changes: UserUpdate) => call<User>("PUT", "/api/user", changes),
 
-    accounts: async () => listFrom<Account>(await call("GET", "/api/accounts")),
+    accounts: () => everything<Account>("/api/accounts"),
     createAccount: (fields: AccountFields) => call<Account>("POST", "/api/accounts", fields),
     updateAccount: (id: string, fields: Partial<AccountFields>) =>
       call<Account>("PUT", `/api/accounts/${enc(id)}`, fields),
     deleteAccount: (id: string) => call<void>("DELETE", `/api/accounts/${enc(id)}`),
 
-    positions: async (accountId: string) =>
-      listFrom<Position>(await call("GET", `/api/accounts/${enc(accountId)}/positions`)),
+    positions: (accountId: string) => everything<Position>(`/api/accounts/${enc(accountId)}/positions`),
     createPosition: (position: PositionCreate) =>
       call<Position>("POST", "/api/positions", position),
     updatePosition: (id: string, quantity: number) =>
       call<Position>("PUT", `/api/positions/${enc(id)}`, { quantity }),
     deletePosition: (id: string) => call<void>("DELETE", `/api/positions/${enc(id)}`),
 
-    instruments: async (query = "") =>
-      listFrom<Instrument>(await call("GET", `/api/instruments?q=${enc(query)}`)),
+    instruments: (query = "") => call<Instrument[]>("GET", `/api/instruments?q=${enc(query)}`),
 
     portfolio: () => call<PortfolioValue>("GET", "/api/portfolio"),
     setPrice: (symbol: string, price: number, asOfDate: string) =>
@@ -132,8 +150,7 @@ export function createApi(
     deletePrice: (symbol: string) => call<void>("DELETE", `/api/prices/${enc(symbol)}`),
 
     analyze: () => call<{ job_id: string }>("POST", "/api/analyze"),
-    jobs: async (limit = 20, offset = 0) =>
-      listFrom<Job>(await call("GET", `/api/jobs?limit=${limit}&offset=${offset}`)),
+    jobs: (limit = 20, cursor: string | null = null) => page<Job>("/api/jobs", limit, cursor),
     job: (id: string) => call<Job>("GET", `/api/jobs/${enc(id)}`),
     redrive: (id: string) => call<unknown>("POST", `/api/jobs/${enc(id)}/redrive`),
   };

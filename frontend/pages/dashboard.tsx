@@ -87,7 +87,7 @@ function LastAnalysis() {
   const { data, error, loading, reload } = useLoad(() => api.jobs(1), [api]);
   if (loading && !data) return <Loading what="your last analysis" />;
   if (error) return <ErrorNotice message={error} onRetry={reload} />;
-  const job = data?.[0];
+  const job = data?.items[0];
   if (!job) {
     return (
       <Empty>

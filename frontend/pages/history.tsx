@@ -16,18 +16,18 @@ const PAGE = 20;
 function PastAnalyses() {
   const api = useApi();
   const [jobs, setJobs] = useState<Job[]>([]);
-  const [more, setMore] = useState(true);
+  const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
   const fetchPage = useCallback(
-    (offset: number) =>
+    (cursor: string | null) =>
       api
-        .jobs(PAGE, offset)
+        .jobs(PAGE, cursor)
         .then(
           (page) => {
-            setJobs((earlier) => (offset ? [...earlier, ...page] : page));
-            setMore(page.length === PAGE);
+            setJobs((earlier) => (cursor ? [...earlier, ...page.items] : page.items));
+            setNext(page.next_cursor);
             setError(null);
           },
           (failure: unknown) => setError(errorMessage(failure)),
@@ -37,12 +37,12 @@ function PastAnalyses() {
   );
 
   useEffect(() => {
-    void fetchPage(0);
+    void fetchPage(null);
   }, [fetchPage]);
 
   function showMore() {
     setLoading(true);
-    void fetchPage(jobs.length);
+    void fetchPage(next);
   }
 
   return (
@@ -71,7 +71,7 @@ function PastAnalyses() {
         )}
         {loading && <Loading what="your analyses" />}
         {error && <ErrorNotice message={error} onRetry={showMore} />}
-        {more && !loading && jobs.length > 0 && (
+        {next !== null && !loading && jobs.length > 0 && (
           <Button tone="secondary" className="mt-3" onClick={showMore}>
             Show older analyses
           </Button>

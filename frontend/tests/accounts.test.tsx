@@ -29,9 +29,10 @@ function accountsApi(accounts: Account[]) {
   return fakeFetch((url, init) => {
     const method = init.method ?? "GET";
     const path = url.replace(/\?.*/, "");
-    if (method === "GET" && path === "/api/accounts") return { body: accounts };
+    if (method === "GET" && path === "/api/accounts") return { body: { items: accounts, next_cursor: null } };
     if (method === "GET" && path.endsWith("/positions")) {
-      return { body: path.includes("/a1/") ? [{ id: "p1", account_id: "a1", symbol: "VTI", quantity: 10, as_of_date: "2026-11-22" }] : [] };
+      const items = path.includes("/a1/") ? [{ id: "p1", account_id: "a1", symbol: "VTI", quantity: 10, as_of_date: "2026-11-22" }] : [];
+      return { body: { items, next_cursor: null } };
     }
     if (method === "GET" && path === "/api/portfolio") {
       // As the API values it: a1 holds 10 VTI at $300, every account its cash.
@@ -138,7 +139,7 @@ describe("accounts page", () => {
     const api = fakeFetch((url, init) =>
       init.method === "POST"
         ? { status: 422, body: { error: { code: "invalid_input", message: "account_name: must not be empty", details: [{ field: "account_name" }] } } }
-        : { body: [] },
+        : { body: { items: [], next_cursor: null } },
     );
     vi.stubGlobal("fetch", api.fetcher);
     renderSignedIn(<AccountsPage />);

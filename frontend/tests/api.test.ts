@@ -4,20 +4,35 @@ import { fakeFetch } from "./fixtures";
 
 describe("api client", () => {
   it("sends the token on every call and returns the typed answer", async () => {
-    const { fetcher, calls } = fakeFetch(() => ({ body: [{ id: "a1", account_name: "401k" }] }));
+    const { fetcher, calls } = fakeFetch(() => ({
+      body: { items: [{ id: "a1", account_name: "401k" }], next_cursor: null },
+    }));
     const api = createApi(async () => "token-123", "http://127.0.0.1:8000", fetcher);
 
     const accounts = await api.accounts();
 
     expect(accounts[0]?.account_name).toBe("401k");
-    expect(calls[0]?.url).toBe("http://127.0.0.1:8000/api/accounts");
+    expect(calls[0]?.url).toBe("http://127.0.0.1:8000/api/accounts?limit=100");
     expect(new Headers(calls[0]?.init.headers).get("Authorization")).toBe("Bearer token-123");
   });
 
-  it("accepts a list inside a page object", async () => {
-    const { fetcher } = fakeFetch(() => ({ body: { items: [{ id: "j1" }], limit: 20, offset: 0 } }));
-    const jobs = await createApi(async () => "t", "", fetcher).jobs();
-    expect(jobs.map((j) => j.id)).toEqual(["j1"]);
+  it("follows a list's cursor to its last page", async () => {
+    const pages: Record<string, unknown> = {
+      "/api/accounts?limit=100": { items: [{ id: "a1" }, { id: "a2" }], next_cursor: "c/1" },
+      "/api/accounts?limit=100&cursor=c%2F1": { items: [{ id: "a3" }], next_cursor: null },
+    };
+    const { fetcher, calls } = fakeFetch((url) => ({ body: pages[url] }));
+    const accounts = await createApi(async () => "t", "", fetcher).accounts();
+    expect(accounts.map((a) => a.id)).toEqual(["a1", "a2", "a3"]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("asks for one page of jobs after a cursor", async () => {
+    const { fetcher, calls } = fakeFetch(() => ({ body: { items: [{ id: "j1" }], next_cursor: "n" } }));
+    const page = await createApi(async () => "t", "", fetcher).jobs(20, "before");
+    expect(page.items.map((j) => j.id)).toEqual(["j1"]);
+    expect(page.next_cursor).toBe("n");
+    expect(calls[0]?.url).toBe("/api/jobs?limit=20&cursor=before");
   });
 
   it("surfaces the API's error message, code and the field it names", async () => {

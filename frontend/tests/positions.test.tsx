@@ -53,10 +53,10 @@ function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "V
       own[symbol] = JSON.parse(String(init.body));
       return { body: { symbol, ...own[symbol] } };
     }
-    if (url === "/api/accounts") {
-      return { body: [{ id: "a1", account_name: "401k", account_type: "401k", account_purpose: "", cash_balance: 0, cash_interest: 0, created_at: "", updated_at: "" }] };
+    if (url === "/api/accounts?limit=100") {
+      return { body: { items: [{ id: "a1", account_name: "401k", account_type: "401k", account_purpose: "", cash_balance: 0, cash_interest: 0, created_at: "", updated_at: "" }], next_cursor: null } };
     }
-    if (url === "/api/accounts/a1/positions") return { body: positions };
+    if (url === "/api/accounts/a1/positions?limit=100") return { body: { items: positions, next_cursor: null } };
     if (url.startsWith("/api/instruments")) {
       const q = decodeURIComponent(url.split("q=")[1] ?? "").toUpperCase();
       return { body: [VTI, VXUS].filter((instrument) => instrument.symbol.startsWith(q)) };

@@ -78,6 +78,24 @@ describe("progress graph", () => {
     expect(tagging).toHaveTextContent("running · 1/2");
   });
 
+  it("counts every attempt of a step, its retried throttles included", () => {
+    const retried = job({
+      status: "running",
+      steps: steps({
+        start: { status: "succeeded", attempts: 1 },
+        tagging: { status: "succeeded", attempts: 2, done: 2, total: 2 },
+        charts: { status: "running", attempts: 3, error: "ModelThrottled: slow down" },
+      }),
+    });
+    renderSignedIn(<JobView job={retried} onRedriven={() => {}} />);
+
+    const charts = screen.getByRole("listitem", { name: "Charts (Build charts): running, 3 attempts" });
+    expect(charts).toHaveTextContent("running · 3 attempts");
+    screen.getByRole("listitem", { name: "Tagging (Tag instruments): succeeded, 2/2 instruments, 2 attempts" });
+    // One attempt is the rule: nothing to say.
+    screen.getByRole("listitem", { name: "Start (Start job): succeeded" });
+  });
+
   it("names the failed step and its error, and retries it from there", async () => {
     const failed = job({
       status: "failed",

@@ -4,13 +4,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
-from fastapi import APIRouter, FastAPI
-from starlette.datastructures import Headers
+from fastapi import APIRouter, Depends, FastAPI
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from functions.api.auth import JwkSet, JwksUrl, TokenVerifier
-from functions.api.deps import Workflow
+from functions.api.deps import Workflow, known_query_parameters
 from functions.api.errors import ERROR_RESPONSES, error_response, install_error_handlers
 from functions.api.origin import OriginGuard
 from functions.api.routes import (
@@ -28,6 +28,11 @@ from runtime import metrics
 from runtime.aws import aws_client, stepfunctions_client
 from runtime.database import connect
 from shared.db import Database
+from shared.security_headers import (
+    API_CONTENT_SECURITY_POLICY,
+    DOCS_CONTENT_SECURITY_POLICY,
+    security_headers,
+)
 from shared.settings import Settings
 
 # Far above any account, position or Clerk event; API Gateway's own limit is 10 MB.
@@ -68,6 +73,54 @@ class BodySizeLimit:
 
     def _message(self) -> str:
         return f"The request body is larger than {self.max_bytes // 1024} KiB."
+
+
+class SecurityHeaders:
+    """The security headers (shared/security_headers.py) on every response, errors included; a
+    header the response already has is kept, so an inner app's own CSP wins."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        headers: dict[str, str],
+        headers_by_path: dict[str, dict[str, str]] | None = None,
+    ) -> None:
+        self.app = app
+        self.headers = headers
+        self.headers_by_path = headers_by_path or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        wanted = self.headers_by_path.get(scope["path"], self.headers)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in wanted.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def api_security_headers(app: ASGIApp, settings: Settings) -> SecurityHeaders:
+    """The API's headers: a CSP that lets JSON load nothing, HSTS in AWS (served over HTTPS)."""
+    https = settings.environment == "aws"
+    docs = security_headers(DOCS_CONTENT_SECURITY_POLICY, https=https)
+    return SecurityHeaders(
+        app,
+        security_headers(API_CONTENT_SECURITY_POLICY, https=https),
+        {"/docs": docs, "/redoc": docs},
+    )
+
+
+class AlexApi(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        # Around Starlette's outermost middleware, so that the 500 it answers for an unexpected
+        # error carries the headers too.
+        return api_security_headers(super().build_middleware_stack(), self.state.settings)
 
 
 class DevSignIn(Protocol):
@@ -134,7 +187,8 @@ def create_app(
         if db is None:
             database.close()
 
-    app = FastAPI(
+    app = AlexApi(
+        dependencies=[Depends(known_query_parameters)],
         title="Alex API",
         version="1",
         description="Accounts, positions and AI portfolio analyses of the signed-in user.",
@@ -156,5 +210,7 @@ def create_app(
     for resource in (user, accounts, positions, instruments, prices, jobs, usage, webhooks):
         app.include_router(resource.router, responses=ERROR_RESPONSES)
     if dev_issuer is not None:
-        app.include_router(dev_issuer.router(settings.clerk_authorized_parties))
+        app.include_router(
+            dev_issuer.router(settings.clerk_authorized_parties), responses=ERROR_RESPONSES
+        )
     return app

@@ -101,9 +101,13 @@ class TokenVerifier:
 
     def _verify(self, token: str) -> Caller:
         try:
+            # Also refuses a non-string kid and any crit extension: PyJWT says so with the base
+            # InvalidTokenError, not only DecodeError.
             header = jwt.get_unverified_header(token)
-        except jwt.DecodeError as error:
-            raise NotAuthenticated(f"the token is malformed ({error}): sign in again") from error
+        except jwt.InvalidTokenError as error:
+            raise NotAuthenticated(
+                "the token is malformed (its header is not a valid JWT header): sign in again"
+            ) from error
         if header.get("alg") != ALGORITHM:
             raise NotAuthenticated(f"the token must be signed with {ALGORITHM}")
         kid = header.get("kid")

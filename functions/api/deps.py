@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -13,6 +14,7 @@ from functions.api.errors import NotAuthenticated, NotConfigured
 from runtime.aws import aws_client
 from runtime.executions import WorkflowUnavailable
 from shared.db import Database, Users
+from shared.errors import InvalidInput
 from shared.schemas import User, UserCreate
 from shared.settings import Settings
 
@@ -29,6 +31,30 @@ class Workflow:
 
     state_machine_arn: str
     client: Any
+
+
+def _query_names(dependant: Dependant) -> set[str]:
+    names = {parameter.alias for parameter in dependant.query_params}
+    for dependency in dependant.dependencies:
+        names |= _query_names(dependency)
+    return names
+
+
+async def known_query_parameters(request: Request) -> None:
+    """422 for a query parameter the route does not take: a misspelt `limit` or `cursor` would
+    otherwise silently give the first page of the default size."""
+    route = request.scope.get("route")
+    dependant: Dependant | None = getattr(route, "dependant", None)
+    known = _query_names(dependant) if dependant is not None else set()
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        takes = ", ".join(sorted(known)) or "none"
+        raise InvalidInput(
+            f"{', '.join(map(repr, unknown))} is not a parameter of this request (it takes:"
+            f" {takes})",
+            field=unknown[0],
+            location="query",
+        )
 
 
 # Dependencies that only read the app's state are coroutines: no hop to a worker thread.

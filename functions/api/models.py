@@ -1,11 +1,13 @@
 """Response bodies of the API's own (the stored models come from shared/schemas.py)."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
+from fastapi import Query
 from pydantic import BaseModel, Field
 
+from shared.db.pages import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
 from shared.schemas import JobStatus, JobType, JsonNumber, StepName
 
 
@@ -37,11 +39,30 @@ class JobSummary(BaseModel):
     completed_at: datetime | None
 
 
-class JobPage(BaseModel):
-    items: list[JobSummary]
-    limit: int
-    offset: int
-    next_offset: int | None = Field(description="The offset of the next page; null on the last.")
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list: pass `next_cursor` as `cursor` for the next page."""
+
+    items: list[T]
+    next_cursor: str | None = Field(
+        description="The `cursor` of the next page; null on the last page."
+    )
+
+
+# Every list route takes these: a bounded page, after the cursor of the page before.
+PageSize = Annotated[
+    int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"At most {MAX_PAGE_SIZE} items a page.")
+]
+Cursor = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_CURSOR_LENGTH,
+        description="The `next_cursor` of the page before; none for the first page.",
+    ),
+]
 
 
 class WebhookReceived(BaseModel):

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from runtime.prompts import DATA_RULE, user_data
 from shared.analytics.taxonomy import display_name
 from shared.portfolio import Portfolio
 
@@ -26,6 +27,8 @@ chart data: the application draws each chart from its own calculations.
 
 Answer with JSON only, no other text, in this shape:
 {{"charts": [{{"key": "asset_allocation", "title": "...", "description": "...", "type": "donut"}}]}}
+
+{DATA_RULE}
 """
 
 # Offline, each description starts with this, so no reader mistakes it for a model's writing.
@@ -41,8 +44,9 @@ def charts_prompt(portfolio: Portfolio) -> str:
         else ""
     )
     return (
-        f"Choose the charts for {portfolio.user.display_name}'s portfolio: "
-        f"${valuation.total:,.2f} across {len(valuation.accounts)} accounts and "
+        "Choose the charts for the portfolio of the person whose name is in this block:\n"
+        f"{user_data('display_name', portfolio.user.display_name)}\n"
+        f"Their portfolio: ${valuation.total:,.2f} across {len(valuation.accounts)} accounts and "
         f"{len(valuation.holdings)} holdings, ${valuation.cash:,.2f} of it in cash.{unclassified}\n"
         f"Their asset-class targets: {_targets(portfolio.user.asset_class_targets.items())}. "
         f"Their region targets: {_targets(portfolio.user.region_targets.items())}.\n"

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
+from runtime.prompts import DATA_RULE, user_data
+
 SECTIONS: Final = (
     "Executive summary",
     "Holdings and concentration",
@@ -63,13 +65,17 @@ Rules for figures:
 Address the person by name, explain what the figures mean for them, and stay factual. End with
 the Disclaimer section: general information, not personal advice; projections are not
 guarantees. Answer with the markdown report only.
+
+{DATA_RULE}
 """
 
 
 def report_prompt(display_name: str) -> str:
     return (
-        f"Write the portfolio report for {display_name}. Use the tools for every figure, and"
-        f" use exactly the required headings: {', '.join(SECTIONS)}."
+        "Write the portfolio report for the person whose name is in this block:\n"
+        f"{user_data('display_name', display_name)}\n"
+        "Use the tools for every figure, and use exactly the required headings:"
+        f" {', '.join(SECTIONS)}."
     )
 
 

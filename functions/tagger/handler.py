@@ -47,10 +47,18 @@ async def tag(db: Database, request: TagInput, model: Model | None) -> dict[str,
             request.user_id, request.job_id, TAGGING.key, generated_by=OFFLINE, notice=SKIPPED
         )
     else:
-        with job_trace(request.job_id, request.user_id, f"Tag {instrument.symbol}"):
-            result = await run_agent(
-                tagger, classify_prompt(instrument), model=model, validate=normalise
+        try:
+            with job_trace(request.job_id, request.user_id, f"Tag {instrument.symbol}"):
+                result = await run_agent(
+                    tagger, classify_prompt(instrument), model=model, validate=normalise
+                )
+        except Exception as error:
+            # The map's other items go on, so the step stays running; the failed call (a
+            # throttle the workflow retries, say) is an attempt all the same.
+            jobs.record_failed_call(
+                request.user_id, request.job_id, TAGGING.key, f"{type(error).__name__}: {error}"
             )
+            raise
         Instruments(db).classify(instrument.symbol, result.value)
         jobs.record_usage(
             request.user_id,

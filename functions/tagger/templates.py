@@ -1,8 +1,9 @@
 """The tagger's instructions and prompt."""
 
+from runtime.prompts import DATA_RULE, user_data
 from shared.schemas import Instrument
 
-INSTRUCTIONS = """You are a fund analyst. You classify one financial instrument at a time.
+INSTRUCTIONS = f"""You are a fund analyst. You classify one financial instrument at a time.
 
 For the instrument given, decide:
 - its instrument type;
@@ -13,6 +14,8 @@ For the instrument given, decide:
 Each list of percentages must add up to 100. Use your knowledge of the instrument's published
 holdings; for a single stock, put 100 in its one asset class, region and sector. Use "global" only
 for exposure with no home region, such as gold. Do not give prices: you are not asked for them.
+
+{DATA_RULE}
 """
 
 
@@ -23,6 +26,7 @@ def classify_prompt(instrument: Instrument) -> str:
         else ""
     )
     return (
-        f"Classify {instrument.symbol} ({instrument.name}).{known}\n"
+        f"Classify the instrument {instrument.symbol}, whose recorded name is in this block:\n"
+        f"{user_data('instrument_name', instrument.name)}\n{known.strip()}\n"
         "Give its instrument type and its asset class, region and sector percentages."
     )

@@ -10,6 +10,8 @@ from uuid import UUID
 import click
 
 from local.cli.base import follow_to_end, open_database, show, state_of, workflow_for
+from local.engine import Store
+from local.workflow import local_workflow
 from runtime.aws import stepfunctions_client
 from runtime.database import connect
 from runtime.executions import WorkflowUnavailable, redrive_job
@@ -39,7 +41,7 @@ def user_option(command: Callable[..., None]) -> Callable[..., None]:
 def jobs_list(user_id: str, limit: int, as_json: bool) -> None:
     """The user's most recent analyses, newest first."""
     with open_jobs_database() as (database, _):
-        recent = Jobs(database).recent(user_id, limit)
+        recent = Jobs(database).recent(user_id, limit).items
     if as_json:
         click.echo(json.dumps([job.model_dump(mode="json") for job in recent], indent=2))
         return
@@ -56,8 +58,8 @@ def jobs_list(user_id: str, limit: int, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the job as JSON.")
 def jobs_show(job_id: UUID, user_id: str, as_json: bool) -> None:
     """One analysis: its status, each step's progress, and its outcome."""
-    with open_jobs_database() as (database, _):
-        job = get_job(database, user_id, job_id)
+    with open_jobs_database() as (database, url):
+        job = recovered(database, url, get_job(database, user_id, job_id))
     if not as_json:
         for name, step in job.steps.items():
             items = f" {step.done}/{step.total}" if step.total else ""
@@ -86,7 +88,7 @@ def jobs_redrive(job_id: UUID, user_id: str, wait: bool, as_json: bool) -> None:
     echo = functools.partial(click.echo, err=as_json)
     with ExitStack() as stack:
         database, url = stack.enter_context(open_jobs_database())
-        job = get_job(database, user_id, job_id)
+        job = recovered(database, url, get_job(database, user_id, job_id))
         if url is None:  # in AWS
             client = stepfunctions_client()
         else:
@@ -122,6 +124,23 @@ def open_jobs_database() -> Iterator[tuple[Database, str | None]]:
         yield database, None
     finally:
         database.close()
+
+
+def recovered(database: Database, url: str | None, job: Job) -> Job:
+    """The job, after the next engine has aborted the local execution a process that died left
+    running (job-events then records the job failed where it stopped, so it can be redriven);
+    as it is otherwise."""
+    if url is None or job.status not in ("pending", "running") or job.execution_arn is None:
+        return job
+    if not Store(database).is_orphan(job.execution_arn):
+        return job
+    click.echo(
+        f"Job {job.id}: the process running its analysis has gone; recording where it stopped.",
+        err=True,
+    )
+    with local_workflow(database, url):
+        pass  # an engine aborts the orphaned executions as it starts serving
+    return Jobs(database).get(job.clerk_user_id, job.id)
 
 
 def get_job(database: Database, user_id: str, job_id: UUID) -> Job:

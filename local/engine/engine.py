@@ -60,8 +60,9 @@ class Engine:
     waits between retries, `random` draws the full jitter, `clock` (seconds) measures the
     execution timeout, `now` dates events, and `time_scale` shrinks task timeouts (tests).
 
-    Executions left running by a process that has gone are aborted when an engine starts, so
-    they can be redriven."""
+    Executions left running by a process that has gone are aborted by `abort_orphans()`, so they
+    can be redriven: its owner calls it once whatever listens to status changes can act on them
+    (job-events reads the history through the endpoint that serves this engine)."""
 
     def __init__(
         self,
@@ -85,7 +86,6 @@ class Engine:
         self._on_status_change = on_status_change
         self._running: dict[str, Execution] = {}
         self._lock = threading.Lock()
-        self._abort_orphans()
 
     def start_execution(self, input: Any = None, name: str | None = None) -> str:
         """Start an execution in a thread of its own; its ARN."""
@@ -310,9 +310,10 @@ class Engine:
         self._notify(execution.arn)
         execution.finished.set()
 
-    def _abort_orphans(self) -> None:
+    def abort_orphans(self) -> list[str]:
         """Abort this state machine's executions whose process has gone, resumable where
-        that process last recorded being."""
+        that process last recorded being; their ARNs."""
+        aborted = []
         for row in self.store.orphans(self.state_machine_arn):
             resume = None if row["resume"] is None else decode_resume(row["resume"])
             where = f' at "{resume.state}"' if resume else ""
@@ -329,6 +330,8 @@ class Engine:
                     "ExecutionAborted", history.last_id, {"error": ENGINE_STOPPED, "cause": cause}
                 )
                 self._notify(arn)
+                aborted.append(arn)
+        return aborted
 
     def _context(self, execution: Execution) -> dict[str, Any]:
         """`$states.context` of this run, without the parts each state adds (State, Map)."""

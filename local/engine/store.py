@@ -170,7 +170,14 @@ class Store:
             " WHERE state_machine_arn = :machine AND status = 'RUNNING'",
             {"machine": machine},
         )
-        return [row for row in rows if row["owner"] is None or not process_alive(row["owner"])]
+        return [row for row in rows if _orphaned(row)]
+
+    def is_orphan(self, arn: str) -> bool:
+        """Whether the execution is marked running by a process that no longer exists."""
+        row = self.db.fetch_one(
+            "SELECT status, owner FROM local_engine.executions WHERE arn = :arn", {"arn": arn}
+        )
+        return row is not None and row["status"] == "RUNNING" and _orphaned(row)
 
     def add_event(self, arn: str, event: dict[str, Any], details: dict[str, Any] | None) -> None:
         self.db.execute(
@@ -242,6 +249,10 @@ def _encode(resume: Resume) -> dict[str, Any]:
             for index, child in resume.children.items()
         },
     }
+
+
+def _orphaned(row: dict[str, Any]) -> bool:
+    return row["owner"] is None or not process_alive(row["owner"])
 
 
 def process_alive(pid: int) -> bool:

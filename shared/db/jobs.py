@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from shared.db.base import Database, assignments
+from shared.db.pages import Page, cursor_key, page_of
 from shared.errors import Conflict, ConstraintViolation, InvalidTransition, NotFound
 from shared.schemas import (
     STEP_NAMES,
@@ -89,14 +90,20 @@ class Jobs:
         )
         return None if row is None else Job.model_validate(row)
 
-    def recent(self, user_id: str, limit: int = 20, offset: int = 0) -> list[Job]:
-        """The user's jobs, most recent first."""
+    def recent(self, user_id: str, limit: int = 20, cursor: str | None = None) -> Page[Job]:
+        """The user's jobs, most recent first, `limit` after `cursor`."""
+        params: dict[str, object] = {"user_id": user_id, "limit": limit + 1}
+        before = ""
+        if cursor is not None:
+            params["at"], params["id"] = cursor_key(cursor, datetime.fromisoformat, UUID)
+            before = " AND (created_at, id) < (:at, :id)"
         rows = self.db.fetch_all(
-            "SELECT * FROM jobs WHERE clerk_user_id = :user_id"
-            " ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset",
-            {"user_id": user_id, "limit": limit, "offset": offset},
+            f"SELECT * FROM jobs WHERE clerk_user_id = :user_id{before}"
+            " ORDER BY created_at DESC, id DESC LIMIT :limit",
+            params,
         )
-        return [Job.model_validate(row) for row in rows]
+        jobs = [Job.model_validate(row) for row in rows]
+        return page_of(jobs, limit, lambda job: (job.created_at.isoformat(), job.id))
 
     def monthly_usage(self, user_id: str | None, since: datetime) -> list[MonthlyUsage]:
         """Model usage and estimated cost per user and calendar month (UTC) of the analyses
@@ -225,6 +232,24 @@ class Jobs:
             if total is not None:
                 state = state.model_copy(update={"total": total, "done": state.done or 0})
             return self._save_step(tx, current, step, state)
+
+    def record_failed_call(self, user_id: str, job_id: UUID, step: StepName, error: str) -> Job:
+        """Count a call of the step's function that failed before its work began (a fault
+        injected on purpose, as a throttle or a crash): an attempt like any other, so a retried
+        throttle counts. The step fails, unless it runs (a map's other items) or
+        has ended (succeeded, skipped)."""
+        with self.db.transaction() as tx:
+            current = Job.model_validate(self._row(tx, user_id, job_id, lock=True))
+            state = current.steps[step]
+            if state.status in ("succeeded", "skipped"):
+                return current
+            changes: dict[str, Any] = {"attempts": state.attempts + 1, "error": error}
+            if state.status != "running":
+                now = _now()
+                changes.update(
+                    status="failed", started_at=state.started_at or now, completed_at=now
+                )
+            return self._save_step(tx, current, step, state.model_copy(update=changes))
 
     def finish_step_item(
         self, user_id: str, job_id: UUID, step: StepName, item: str, *, skipped: bool = False

@@ -11,7 +11,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from shared.db.base import PARAMETER, Database, Params, Row
-from shared.errors import ConstraintViolation, DatabaseError, InvalidInput
+from shared.errors import ConstraintViolation, DatabaseError, RefusedValue
 
 
 @lru_cache(maxsize=512)
@@ -53,7 +53,7 @@ class PsycopgDriver(Database):
                     diag.message_primary or str(error), diag.constraint_name
                 ) from error
             except psycopg.errors.DataError as error:
-                raise InvalidInput(error.diag.message_primary or str(error)) from error
+                raise RefusedValue(error.diag.message_primary or str(error)) from error
             except psycopg.Error as error:
                 raise DatabaseError(str(error)) from error
 

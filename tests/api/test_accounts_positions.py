@@ -23,7 +23,7 @@ def test_accounts_are_created_listed_updated_and_deleted(client: TestClient, aut
     second = create_account(client, auth(), account_name="401k", account_type="401k")
     assert (first["cash_balance"], first["cash_interest"]) == (1500.25, 0.045)
 
-    listed = client.get("/api/accounts", headers=auth()).json()
+    listed = client.get("/api/accounts", headers=auth()).json()["items"]
     assert [a["id"] for a in listed] == [first["id"], second["id"]]
 
     updated = client.put(
@@ -35,7 +35,9 @@ def test_accounts_are_created_listed_updated_and_deleted(client: TestClient, aut
 
     deleted = client.delete(f"/api/accounts/{first['id']}", headers=auth())
     assert deleted.status_code == 204 and deleted.content == b""
-    assert [a["id"] for a in client.get("/api/accounts", headers=auth()).json()] == [second["id"]]
+    assert [a["id"] for a in client.get("/api/accounts", headers=auth()).json()["items"]] == [
+        second["id"]
+    ]
     gone = client.delete(f"/api/accounts/{first['id']}", headers=auth())
     assert gone.status_code == 404 and error_of(gone)["code"] == "not_found"
 
@@ -68,7 +70,7 @@ def test_positions_are_created_listed_updated_and_deleted(
     position = created.json()
     assert (position["symbol"], position["quantity"]) == ("VTI", 10.5)
 
-    listed = client.get(f"/api/accounts/{account['id']}/positions", headers=auth()).json()
+    listed = client.get(f"/api/accounts/{account['id']}/positions", headers=auth()).json()["items"]
     assert [p["id"] for p in listed] == [position["id"]]
 
     updated = client.put(
@@ -80,7 +82,8 @@ def test_positions_are_created_listed_updated_and_deleted(
     assert (updated.json()["quantity"], updated.json()["as_of_date"]) == (12.25, "2026-01-02")
 
     assert client.delete(f"/api/positions/{position['id']}", headers=auth()).status_code == 204
-    assert client.get(f"/api/accounts/{account['id']}/positions", headers=auth()).json() == []
+    positions = client.get(f"/api/accounts/{account['id']}/positions", headers=auth())
+    assert positions.json() == {"items": [], "next_cursor": None}
 
 
 def test_an_unknown_symbol_becomes_an_instrument_to_be_tagged(

@@ -2,9 +2,11 @@
 text is stored as sent, whatever it contains."""
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from functions.api.app import MAX_BODY_BYTES
+from shared.errors import ConstraintViolation, RefusedValue
 from tests.api.conftest import Token, error_of
 
 HOSTILE_TEXT = [
@@ -27,7 +29,7 @@ def test_sql_and_script_text_is_stored_and_returned_verbatim(
     )
     assert created.status_code == 201, created.text
     assert (created.json()["account_name"], created.json()["account_purpose"]) == (text, text)
-    listed = client.get("/api/accounts", headers=auth()).json()
+    listed = client.get("/api/accounts", headers=auth()).json()["items"]
     assert [a["account_name"] for a in listed] == [text]
     renamed = client.put("/api/user", headers=auth(), json={"display_name": text})
     assert renamed.json()["display_name"] == text
@@ -100,3 +102,56 @@ def test_unknown_routes_and_methods_answer_in_the_error_shape(client: TestClient
     assert error_of(client.get("/api/nothing"))["code"] == "not_found"
     assert client.patch("/api/accounts").status_code == 405
     assert error_of(client.patch("/api/accounts"))["code"] == "method_not_allowed"
+
+
+def test_an_unknown_query_parameter_is_refused_naming_it(client: TestClient, auth: Token) -> None:
+    # A misspelt `limit` must not silently give a page of the default size.
+    response = client.get("/api/accounts", params={"limt": 5}, headers=auth())
+    assert response.status_code == 422
+    (problem,) = error_of(response)["details"]
+    assert (problem["field"], problem["location"]) == ("limt", "query")
+    assert "cursor, limit" in problem["message"]
+
+
+def test_a_body_that_is_not_utf8_is_refused_as_invalid_json(
+    client: TestClient, auth: Token
+) -> None:
+    response = client.post(
+        "/api/accounts",
+        headers={**auth(), "content-type": "application/json"},
+        content=b"\xff\xfe\x00{",
+    )
+    assert response.status_code == 422
+    assert error_of(response)["details"][0]["field"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("raised", "status"),
+    [
+        (ConstraintViolation('new row for relation "accounts" violates check "x"', "x"), 409),
+        (RefusedValue('value "1e400" is out of range for type numeric'), 422),
+    ],
+)
+def test_the_databases_own_words_never_reach_the_caller(
+    app: FastAPI, raised: Exception, status: int
+) -> None:
+    def refused() -> None:
+        raise raised
+
+    app.add_api_route("/api/refused", refused)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/api/refused")
+    assert response.status_code == status
+    assert "relation" not in response.text and "numeric" not in response.text
+    assert "try again" in error_of(response)["message"]
+
+
+@pytest.mark.parametrize("value", ["true", '"30"', "30.0"])
+def test_a_whole_number_must_be_a_json_integer(client: TestClient, auth: Token, value: str) -> None:
+    response = client.put(
+        "/api/user",
+        headers={**auth(), "content-type": "application/json"},
+        content=f'{{"years_until_retirement": {value}}}'.encode(),
+    )
+    assert response.status_code == 422
+    assert error_of(response)["details"][0]["field"] == "years_until_retirement"

@@ -104,6 +104,6 @@ def test_an_api_gateway_event_reaches_the_routes(
     refused = handler(http_api_event("GET", "/api/accounts", {}, None), None)
 
     assert created["statusCode"] == 201, created
-    assert [a["account_name"] for a in json.loads(listed["body"])] == ["IRA"]
+    assert [a["account_name"] for a in json.loads(listed["body"])["items"]] == ["IRA"]
     assert refused["statusCode"] == 401
     assert json.loads(refused["body"])["error"]["code"] == "unauthenticated"

@@ -76,8 +76,8 @@ def test_another_users_id_is_not_found_and_nothing_changes(
 def test_lists_show_only_the_callers_own(
     client: TestClient, auth: Token, owned: dict[str, str]
 ) -> None:
-    assert client.get("/api/accounts", headers=auth("user_intruder")).json() == []
+    assert client.get("/api/accounts", headers=auth("user_intruder")).json()["items"] == []
     assert client.get("/api/jobs", headers=auth("user_intruder")).json()["items"] == []
-    assert [a["id"] for a in client.get("/api/accounts", headers=auth(OWNER)).json()] == [
+    assert [a["id"] for a in client.get("/api/accounts", headers=auth(OWNER)).json()["items"]] == [
         owned["account"]
     ]

@@ -61,7 +61,7 @@ def test_one_user_never_reaches_another_users_account(
     with pytest.raises(NotFound):
         accounts.delete("user_a", theirs.id)
     with pytest.raises(NotFound):
-        Positions(db).for_account("user_a", theirs.id)
+        Positions(db).for_account("user_a", theirs.id, 10)
     assert accounts.get("user_b", theirs.id) == theirs
 
 
@@ -75,12 +75,12 @@ def test_position_crud(db: Database, owned: tuple[Account, Account]) -> None:
     positions = Positions(db)
     created = positions.create("user_a", _position(account, quantity="10.125"))
     assert created.quantity == Decimal("10.125")
-    assert positions.for_account("user_a", account.id) == [created]
+    assert positions.for_account("user_a", account.id, 10).items == [created]
     updated = positions.update("user_a", created.id, PositionUpdate(quantity=Decimal("3")))
     assert updated.quantity == Decimal("3")
     assert positions.get("user_a", created.id) == updated
     positions.delete("user_a", created.id)
-    assert positions.for_account("user_a", account.id) == []
+    assert positions.for_account("user_a", account.id, 10).items == []
     with pytest.raises(NotFound):
         positions.delete("user_a", created.id)
 

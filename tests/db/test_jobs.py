@@ -230,7 +230,7 @@ def test_another_users_job_is_not_found_and_untouched(db: Database, job: Job) ->
         jobs.store_payload("user_b", job.id, "summary", {"text": "mine"})
     with pytest.raises(NotFound):
         jobs.record_provenance("user_b", job.id, "report", generated_by="offline")
-    assert jobs.recent("user_b") == []
+    assert jobs.recent("user_b").items == []
     assert jobs.get("user_a", job.id) == job
 
 
@@ -241,5 +241,7 @@ def test_recent_lists_newest_first_in_pages(db: Database, job: Job) -> None:
         jobs.set_status("user_a", created[-1].id, "failed", error="x")
         created.append(jobs.create("user_a", JobCreate()))
     newest_first = [j.id for j in reversed(created)]
-    assert [j.id for j in jobs.recent("user_a", limit=3)] == newest_first[:3]
-    assert [j.id for j in jobs.recent("user_a", limit=3, offset=3)] == newest_first[3:]
+    first = jobs.recent("user_a", limit=3)
+    assert [j.id for j in first.items] == newest_first[:3]
+    rest = jobs.recent("user_a", limit=3, cursor=first.next_cursor)
+    assert [j.id for j in rest.items] == newest_first[3:]

@@ -55,5 +55,5 @@ def test_deleting_a_user_removes_their_accounts_and_jobs(db: Database) -> None:
     Jobs(db).create("user_a", JobCreate())
     assert Users(db).delete("user_a") is True
     assert Accounts(db).for_user("user_a") == []
-    assert Jobs(db).recent("user_a") == []
+    assert Jobs(db).recent("user_a").items == []
     assert Users(db).delete("user_a") is False

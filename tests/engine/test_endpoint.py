@@ -263,6 +263,50 @@ def test_unknown_operation_is_refused_as_aws_refuses_it(connect: Connect) -> Non
     assert json.loads(refused.value.read())["__type"] == "UnknownOperationException"
 
 
+@pytest.mark.parametrize(
+    "host", ["attacker.example:{port}", "127.0.0.1:1", "localhost", "127.0.0.1.nip.io:{port}", ""]
+)
+def test_a_foreign_host_is_refused(connect: Connect, host: str) -> None:
+    # A web page that rebinds its own name to 127.0.0.1 sends its name as the Host.
+    url = connect().meta.endpoint_url
+    port = url.rsplit(":", 1)[1]
+    request = urllib.request.Request(
+        url,
+        data=json.dumps({"stateMachineArn": MACHINE}).encode(),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-amz-json-1.0",
+            "X-Amz-Target": "AWSStepFunctions.StartExecution",
+            "Host": host.format(port=port),
+        },
+    )
+
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read())["__type"] == "InvalidHost"
+    assert "Server" not in refused.value.headers
+
+
+def test_this_machines_names_for_the_endpoint_are_answered(connect: Connect) -> None:
+    client = connect()
+    port = client.meta.endpoint_url.rsplit(":", 1)[1]
+    for host in (f"localhost:{port}", f"LOCALHOST:{port}", f"127.0.0.1:{port}"):
+        request = urllib.request.Request(
+            client.meta.endpoint_url,
+            data=json.dumps({"stateMachineArn": MACHINE}).encode(),
+            method="POST",
+            headers={
+                "Content-Type": "application/x-amz-json-1.0",
+                "X-Amz-Target": "AWSStepFunctions.ListExecutions",
+                "Host": host,
+            },
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert answer.status == 200
+
+
 def test_engines_are_served_by_their_state_machine(connect: Connect) -> None:
     other = Engine(
         machine({"Only": task("only")}), Functions(), fakes.store(), state_machine_arn=ELSEWHERE

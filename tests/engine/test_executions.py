@@ -52,7 +52,7 @@ def test_a_job_whose_execution_cannot_start_is_failed_with_the_reason(
     with pytest.raises(WorkflowUnavailable, match="could not start the analysis workflow"):
         start_analysis(seeded, unreachable, MACHINE, TEST_USER_ID, JobCreate())
 
-    (job,) = Jobs(seeded).recent(TEST_USER_ID)
+    (job,) = Jobs(seeded).recent(TEST_USER_ID).items
     assert job.status == "failed" and job.execution_arn is None
     assert job.error_cause and "could not start the analysis workflow" in job.error_cause
     with pytest.raises(Conflict, match="failed before its workflow started"):

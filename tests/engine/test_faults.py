@@ -139,6 +139,28 @@ def test_throttled_tagging_is_retried_and_the_job_completes(
 
 
 @pytest.mark.usefixtures("offline_lambda_env", "local_env")
+def test_every_attempt_of_a_step_is_counted_throttled_retries_included(
+    analysis: Analysis, seeded: PsycopgDriver, job: Job
+) -> None:
+    definition, handlers = analysis
+    engine = Engine(
+        definition,
+        with_faults(LocalLambda(handlers), "charter=throttle:2,tagger=throttle:1"),
+        fakes.store(),
+        sleep=Sleeper(),
+    )
+    description = engine.wait(engine.start_execution(execution_input(job)), timeout=120)
+
+    assert description["status"] == "SUCCEEDED", description
+    steps = Jobs(seeded).get(job.clerk_user_id, job.id).steps
+    # Two throttled calls of the charter, then the one that ran.
+    assert (steps["charts"].attempts, steps["charts"].status) == (3, "succeeded")
+    # The tagging map's run, and its one retried (throttled) call.
+    assert (steps["tagging"].attempts, steps["tagging"].status) == (2, "succeeded")
+    assert all(steps[key].attempts == 1 for key in ("start", "report", "retirement", "finalize"))
+
+
+@pytest.mark.usefixtures("offline_lambda_env", "local_env")
 def test_crashed_charts_fail_the_job_and_redrive_reruns_only_them(
     analysis: Analysis, seeded: PsycopgDriver, job: Job
 ) -> None:

@@ -147,4 +147,4 @@ def test_ten_users_analyses_run_at_once_each_on_its_own_data(
         done = jobs.get(user, created.id)
         assert done.status == "completed"
         assert done.summary_payload and done.summary_payload["total_value"] == float(n * spy)
-        assert [j.id for j in jobs.recent(user)] == [created.id]
+        assert [j.id for j in jobs.recent(user).items] == [created.id]

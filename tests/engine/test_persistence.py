@@ -103,6 +103,7 @@ def test_an_execution_whose_process_died_is_aborted_and_resumes_where_it_was(
 
     functions = Functions()
     engine = restarted(store, functions, on_status_change=changes.append)
+    assert engine.abort_orphans() == [arn]
 
     description = engine.describe_execution(arn)
     assert (description["status"], description["error"]) == ("ABORTED", "Local.EngineStopped")

@@ -9,7 +9,11 @@ import pytest
 
 from functions.charter.handler import handler as charter
 from runtime.faults import ERROR_OF_KIND, Crash, raise_injected_fault
+from runtime.handlers import database
+from shared.db import Jobs
+from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidInput, ModelThrottled
+from shared.schemas import Job
 from state_machines.steps import STEPS
 from tests.support.aws_standin import AwsRequest, AwsStandIn
 from tests.support.templates import definition
@@ -107,3 +111,27 @@ def test_a_crash_is_not_retried_and_a_throttle_is_as_locally(
         retried = {error for retry in task["Retry"] for error in retry["ErrorEquals"]}
         assert "ModelThrottled" in retried and "Crash" not in retried
         assert not retried & {"States.ALL", "States.TaskFailed"}
+
+
+def test_an_injected_throttle_is_counted_as_an_attempt_of_its_step(
+    parameter: Parameter,
+    job: Job,
+    pg: PsycopgDriver,
+    migrated_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", migrated_url)
+    database.cache_clear()
+    parameter.value = "charter=throttle"
+    event = {"job_id": str(job.id), "user_id": job.clerk_user_id}
+    try:
+        for _ in range(2):
+            with pytest.raises(ModelThrottled):
+                charter(event, None)
+    finally:
+        database().close()
+        database.cache_clear()
+
+    charts = Jobs(pg).get(job.clerk_user_id, job.id).steps["charts"]
+    assert (charts.attempts, charts.status) == (2, "failed")
+    assert charts.error and "fault injected by the parameter" in charts.error

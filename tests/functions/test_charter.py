@@ -109,7 +109,7 @@ async def test_chosen_charts_are_stored_with_the_models_words_and_the_analytics_
     keys = [choice["key"] for choice in CHOICES]
     assert result == {"step": "charts", "charts": 4, "keys": keys}
     assert [tool.name for tool in model.calls[0].tools] == ["list_chart_options", "get_chart_data"]
-    assert "Test User's portfolio" in str(model.calls[0].input)
+    assert '<user_data name="display_name">"Test User"</user_data>' in str(model.calls[0].input)
     options = tool_outputs(model, 1)["options"]["charts"]
     assert [option["key"] for option in options] == list(expected)
     equity = expected["asset_allocation"].data[0]

@@ -175,7 +175,8 @@ async def test_figure_no_tool_returned_is_re_asked_then_raises_and_stores_nothin
     with pytest.raises(InvalidModelOutput, match=r"Reporter gave invalid output twice"):
         await write_report(seeded, request_for(job), model)
     retry = model.calls[2]
-    assert "could not be used: these figures are not among the tools' results:" in str(retry.input)
+    sent = json.dumps(retry.input)  # not str(): a name's quotes would change how it is escaped
+    assert "could not be used: these figures are not among the tools' results:" in sent
     assert "$1,234,567.89, 99.9%" in str(retry.input)
     stored = Jobs(seeded).get(job.clerk_user_id, job.id)
     assert stored.report_payload is None

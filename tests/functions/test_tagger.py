@@ -52,7 +52,7 @@ async def test_classification_is_normalised_stored_and_priced_from_the_table(
     assert apple.current_price == price_before
     (call,) = model.calls
     assert call.tools == [] and call.output_schema is not None
-    assert "AAPL (Apple Inc.)" in str(call.input)
+    assert '<user_data name="instrument_name">"Apple Inc."</user_data>' in str(call.input)
     step = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
     assert (step.status, step.items) == ("running", ["AAPL"])
 
@@ -76,11 +76,22 @@ async def test_invalid_answer_twice_raises_and_stores_nothing(
     assert Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"].items == []
 
 
-async def test_throttling_raises_model_throttled(seeded: PsycopgDriver, job: Job) -> None:
+async def test_throttling_raises_model_throttled_and_counts_the_attempt(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    Jobs(seeded).mark_step(job.clerk_user_id, job.id, "tagging", "running", total=2)
     throttled = litellm.RateLimitError("Too many requests", "bedrock", "bedrock/x")
     model = ScriptedModel([ModelStep.raise_error(throttled)])
     with pytest.raises(ModelThrottled, match="throttled"):
         await tag(seeded, tag_input(job, "AAPL"), model)
+    # The map's run, and the throttled call the workflow will retry; the other item goes on.
+    step = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
+    assert (step.status, step.attempts) == ("running", 2)
+    assert step.error and step.error.startswith("ModelThrottled")
+
+    await tag(seeded, tag_input(job, "AAPL"), ScriptedModel([answer(APPLE)]))
+    step = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
+    assert (step.attempts, step.items) == (2, ["AAPL"])
 
 
 async def test_tagged_symbol_is_skipped_without_calling_the_model(

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk import BundlingOptions, DockerImage
 
+from shared import security_headers
 from stacks.config import ClerkSettings
 from stacks.frontend import INDEX_PAGES, _NextBuild, build_environment
 from tests.infra.conftest import FRONTEND_API, PUBLISHABLE_KEY
@@ -64,9 +65,23 @@ def test_the_api_is_served_under_the_same_origin_uncached(frontend: dict[str, An
     assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 
 
+def header_policies(frontend: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The security headers config of each behavior's response headers policy, by path."""
+    policies = resources(frontend, "AWS::CloudFront::ResponseHeadersPolicy")
+    config = distribution(frontend)
+    behaviors = {"/": config["DefaultCacheBehavior"]} | {
+        b["PathPattern"]: b for b in config["CacheBehaviors"]
+    }
+    return {
+        path: policies[b["ResponseHeadersPolicyId"]["Ref"]]["Properties"][
+            "ResponseHeadersPolicyConfig"
+        ]["SecurityHeadersConfig"]
+        for path, b in behaviors.items()
+    }
+
+
 def test_security_headers_deny_framing_and_pin_https(frontend: dict[str, Any]) -> None:
-    (policy,) = resources(frontend, "AWS::CloudFront::ResponseHeadersPolicy").values()
-    headers = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    headers = header_policies(frontend)["/"]
     assert headers["FrameOptions"]["FrameOption"] == "DENY"
     assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     csp = headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]
@@ -75,10 +90,31 @@ def test_security_headers_deny_framing_and_pin_https(frontend: dict[str, Any]) -
     assert headers["ContentTypeOptions"]["Override"] is True
 
 
+def test_the_api_gets_the_same_security_headers_as_the_api_sends(
+    frontend: dict[str, Any],
+) -> None:
+    policies = header_policies(frontend)
+    sent = security_headers.security_headers(
+        security_headers.API_CONTENT_SECURITY_POLICY, https=True
+    )
+    for path in ("/api/*", "/health"):
+        added = policies[path]
+        assert (
+            added["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+            == (sent["Content-Security-Policy"])
+        )
+        assert added["FrameOptions"]["FrameOption"] == sent["X-Frame-Options"]
+        assert added["ReferrerPolicy"]["ReferrerPolicy"] == sent["Referrer-Policy"]
+        hsts = added["StrictTransportSecurity"]
+        assert (
+            f"max-age={hsts['AccessControlMaxAgeSec']}; includeSubDomains; preload"
+            == (sent["Strict-Transport-Security"])
+        )
+        assert added["ContentTypeOptions"]["Override"] is True
+
+
 def directives(frontend: dict[str, Any]) -> dict[str, set[str]]:
-    (policy,) = resources(frontend, "AWS::CloudFront::ResponseHeadersPolicy").values()
-    config = policy["Properties"]["ResponseHeadersPolicyConfig"]
-    csp = config["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    csp = header_policies(frontend)["/"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     return {name: set(values) for name, *values in (d.split() for d in csp.split("; "))}
 
 

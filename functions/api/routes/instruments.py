@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from functions.api.deps import CallerDep, DatabaseDep
 from shared.db import Instruments
-from shared.schemas import Instrument
+from shared.schemas import Instrument, SearchText
 
 router = APIRouter(prefix="/api/instruments", tags=["instruments"])
 
@@ -15,7 +15,9 @@ router = APIRouter(prefix="/api/instruments", tags=["instruments"])
 def search_instruments(
     caller: CallerDep,
     db: DatabaseDep,
-    q: Annotated[str, Query(max_length=100, description="Symbol prefix or part of a name.")] = "",
+    q: Annotated[
+        SearchText, Query(max_length=100, description="Symbol prefix or part of a name.")
+    ] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[Instrument]:
     """Symbols starting with `q` first, then names containing it; every instrument without `q`."""

@@ -1,10 +1,9 @@
 """Analyses: start one, follow it, list past ones, retry a failed one from its failed step."""
 
 import logging
-from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Response, status
 
 from functions.api.deps import (
     CallerDep,
@@ -15,7 +14,7 @@ from functions.api.deps import (
     Workflow,
     WorkflowDep,
 )
-from functions.api.models import AnalysisStarted, JobPage, JobSummary
+from functions.api.models import AnalysisStarted, Cursor, JobSummary, Page, PageSize
 from runtime.executions import (
     WorkflowUnavailable,
     is_stale,
@@ -69,21 +68,18 @@ def list_jobs(
     db: DatabaseDep,
     workflow: ConfiguredWorkflowDep,
     settings: SettingsDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
-) -> JobPage:
-    """The caller's analyses, most recent first."""
-    # One more than a page tells whether another page follows. At most one of them is pending or
-    # running, so at most one is checked against its execution.
-    jobs = [
-        _current(job, db, workflow, settings)
-        for job in Jobs(db).recent(caller.user_id, limit=limit + 1, offset=offset)
-    ]
-    return JobPage(
-        items=[JobSummary.model_validate(job, from_attributes=True) for job in jobs[:limit]],
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if len(jobs) > limit else None,
+    limit: PageSize = 20,
+    cursor: Cursor = None,
+) -> Page[JobSummary]:
+    """The caller's analyses, most recent first, a page at a time."""
+    page = Jobs(db).recent(caller.user_id, limit, cursor)
+    # At most one of them is pending or running, so at most one is checked against its execution.
+    return Page[JobSummary](
+        items=[
+            JobSummary.model_validate(_current(job, db, workflow, settings), from_attributes=True)
+            for job in page.items
+        ],
+        next_cursor=page.next_cursor,
     )
 
 

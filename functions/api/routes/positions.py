@@ -5,18 +5,38 @@ from uuid import UUID
 from fastapi import APIRouter, status
 
 from functions.api.deps import CallerDep, DatabaseDep
+from functions.api.models import Cursor, Page, PageSize
 from shared.db import Accounts, Instruments, Positions
+from shared.db.pages import DEFAULT_PAGE_SIZE
+from shared.db.positions import MAX_POSITIONS_PER_USER
 from shared.schemas import Position, PositionCreate, PositionUpdate
 
 router = APIRouter(prefix="/api", tags=["positions"])
 
 
 @router.get("/accounts/{account_id}/positions")
-def list_positions(account_id: UUID, caller: CallerDep, db: DatabaseDep) -> list[Position]:
-    return Positions(db).for_account(caller.user_id, account_id)
+def list_positions(
+    account_id: UUID,
+    caller: CallerDep,
+    db: DatabaseDep,
+    limit: PageSize = DEFAULT_PAGE_SIZE,
+    cursor: Cursor = None,
+) -> Page[Position]:
+    """The account's positions by symbol, a page at a time."""
+    page = Positions(db).for_account(caller.user_id, account_id, limit, cursor)
+    return Page[Position](items=page.items, next_cursor=page.next_cursor)
 
 
-@router.post("/positions", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/positions",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {
+            "description": "The account holds the symbol already, or the caller holds"
+            f" {MAX_POSITIONS_PER_USER} positions"
+        }
+    },
+)
 def create_position(position: PositionCreate, caller: CallerDep, db: DatabaseDep) -> Position:
     """Add a holding; a symbol not yet known is created untagged, for the next analysis to tag."""
     with db.transaction() as tx:
