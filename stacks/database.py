@@ -28,7 +28,7 @@ DATA_API_ACTIONS = (
 )
 # Characters a generated password never holds: CDK's defaults for a database secret, and the
 # ones a SQL string literal cannot take as they are (shared/db/roles.py writes it into one).
-PASSWORD_EXCLUDES = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"
+PASSWORD_EXCLUDES = " %+~`#$&*()|[]{}:;<>?!'/@\"\\"  # noqa: S105 (characters, not a password)
 MIGRATE_TIMEOUT = Duration.minutes(5)
 
 

@@ -24,7 +24,7 @@ def operator(pg: PsycopgDriver, migrated_url: str, monkeypatch: pytest.MonkeyPat
         ("user_ann", "tagger:NVDA", "0.0010"),
         ("user_bob", "charter", "1.5000"),
     ):
-        job = finished_job(pg, user) if agent != "tagger:NVDA" else Jobs(pg).recent(user)[0]
+        job = finished_job(pg, user) if agent != "tagger:NVDA" else Jobs(pg).recent(user).items[0]
         Jobs(pg).record_usage(
             user, job.id, agent, input_tokens=1200, output_tokens=300, cost_usd=Decimal(cost)
         )

@@ -22,6 +22,8 @@ from shared.settings import get_settings
 from tests.api.conftest import SPA_ORIGIN, api_settings
 
 EXAMPLES_PER_OPERATION = 30
+SEQUENCES = 25
+STEPS_PER_SEQUENCE = 8
 # Every check but one: an allocation map's percentages must sum to 100 and a date be a real
 # date, which JSON Schema cannot say, so data the schema admits may rightly be refused (422).
 EXCLUDED_CHECKS = [positive_data_acceptance]
@@ -88,3 +90,37 @@ def test_no_generated_request_gets_a_server_error_or_an_answer_off_the_schema(
                 # Nothing to break: an operation without parameters or body has no negative case.
                 assert mode is GenerationMode.NEGATIVE
     print(f"schemathesis: {len(operations)} operations, {sum(sent.values())} requests, 0 failures")
+
+
+def test_no_sequence_of_linked_requests_gets_a_server_error_or_an_answer_off_the_schema(
+    fuzzed_app: FastAPI, issuer: DevIssuer
+) -> None:
+    """Stateful: schemathesis links operations by the ids one returns and another takes (an
+    account created, then read, changed, given positions, deleted; an analysis started, then
+    read and redriven) and runs bounded random sequences of them, each answer checked."""
+    schema = schemathesis.openapi.from_asgi("/openapi.json", fuzzed_app)
+    links = schema.apply_stateful_inference(None)
+    assert links.selected >= 10, links
+    token = issuer.mint("user_stateful", "Stateful", azp=SPA_ORIGIN)
+
+    class Sequences(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": {"Authorization": f"Bearer {token}"}}
+
+        def validate_response(
+            self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any
+        ) -> None:
+            case.validate_response(
+                response, excluded_checks=EXCLUDED_CHECKS, transport_kwargs=kwargs
+            )
+
+    Sequences.run(
+        settings=settings(
+            max_examples=SEQUENCES,
+            stateful_step_count=STEPS_PER_SEQUENCE,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    print(f"schemathesis stateful: {links.selected} links, {SEQUENCES} sequences, 0 failures")

@@ -100,7 +100,10 @@ def test_concurrent_migrations_apply_each_migration_once(fresh_database_url: str
     for thread in threads:
         thread.join()
     assert errors == []
-    assert sorted(len(a) for a in applied) == [0, 0, len(available())]
+    # Runners take turns migration by migration, so the work may be shared: each once in all.
+    assert sorted(m.version for runner in applied for m in runner) == [
+        m.version for m in available()
+    ]
 
 
 def test_an_edited_applied_migration_is_refused(

@@ -102,10 +102,3 @@ def test_cloudfront_sends_the_api_the_secret_it_checks(
     assert environment["ORIGIN_VERIFY_SECRET_ARN"] == {"Ref": secret}
     grants = json.dumps(resources(api, "AWS::IAM::Policy"))
     assert "secretsmanager:GetSecretValue" in grants and secret in grants
-
-
-def test_the_security_headers_cover_the_api_too(templates: dict[str, dict[str, Any]]) -> None:
-    config = distribution(templates)
-    policy = config["DefaultCacheBehavior"]["ResponseHeadersPolicyId"]
-    for behavior in config["CacheBehaviors"]:
-        assert behavior["ResponseHeadersPolicyId"] == policy, behavior["PathPattern"]
