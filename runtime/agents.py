@@ -14,6 +14,7 @@ from typing import Any, Generic, TypeVar
 import openai
 from agents import Agent, FunctionTool, Model, RunConfig, RunContextWrapper, Runner, function_tool
 from agents.exceptions import ModelBehaviorError, UserError
+from aws_lambda_powertools import Tracer
 from pydantic import ValidationError
 
 from runtime import metrics
@@ -26,6 +27,8 @@ from shared.schemas import StepInput
 from state_machines.steps import Step
 
 log = logging.getLogger(__name__)
+# The handler's tracer (runtime.handlers.Powertools), which patches the calls it records.
+tracer = Tracer(auto_patch=False)
 
 T = TypeVar("T")
 MAX_TURNS = 12
@@ -76,8 +79,22 @@ async def run_agent(
     context: Any = None,
     validate: Callable[[Any], T],
 ) -> AgentOutcome[T]:
-    """Run the agent and validate its final output, re-asking once with the validation error."""
+    """Run the agent and validate its final output, re-asking once with the validation error;
+    traced as one subsegment (its model calls beneath it)."""
     configure_tracing()
+    async with tracer.provider.in_subsegment_async(f"## agent {agent.name}") as subsegment:
+        subsegment.put_annotation("agent", agent.name)
+        return await _run_agent(agent, prompt, model=model, context=context, validate=validate)
+
+
+async def _run_agent(
+    agent: Agent[Any],
+    prompt: str,
+    *,
+    model: Model,
+    context: Any,
+    validate: Callable[[Any], T],
+) -> AgentOutcome[T]:
     input_tokens = output_tokens = 0
     request = prompt
     for attempt in (1, 2):

@@ -124,6 +124,7 @@ class DatabaseStack(Stack):
                 **self.data_api_environment(MIGRATE_TIMEOUT),
                 "DB_SECRET_ARN": self.master_secret.secret_arn,
                 "DB_APP_SECRET_ARN": self.app_secret.secret_arn,
+                "POWERTOOLS_SERVICE_NAME": "db_migrate",
             },
             log_group=logs.LogGroup(self, "MigrateLogs", retention=logs.RetentionDays.ONE_MONTH),
         )

@@ -9,19 +9,20 @@ the data alone.
 import json
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from runtime.aws import aws_client
 from runtime.database import connect
+from runtime.handlers import Powertools
 from shared.db.migrate import migrate
 from shared.db.roles import ensure_app_role
 from shared.db.seed import seed_instruments
 from shared.errors import InvalidInput
 from shared.settings import get_settings
 
-logger = Logger(service="db_migrate")
+powertools = Powertools("db_migrate")
+logger = powertools.logger
 
 
+@powertools.handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request = event["RequestType"]
     if request in ("Create", "Update"):

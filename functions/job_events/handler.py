@@ -6,14 +6,13 @@ execution that starts again runs its job again (runtime.executions.record_execut
 from functools import cache
 from typing import Any, Literal
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from runtime.aws import stepfunctions_client
 from runtime.executions import Execution, Outcome, Recorded, record_execution
 from runtime.executions import where_it_stopped as where_it_stopped  # read by the engine's tests
-from runtime.handlers import database
+from runtime.handlers import Powertools, database
 from shared.db import Database
 from shared.errors import InvalidInput
 
@@ -24,8 +23,8 @@ METRIC_OF: dict[Outcome, str] = {
     "ignored": "IgnoredStatusChanges",
 }
 
-logger = Logger(service="job_events")
-metrics = Metrics(namespace="Alex", service="job_events")
+powertools = Powertools("job_events")
+logger, metrics = powertools.logger, powertools.metrics
 
 
 class ExecutionStatusChange(BaseModel):
@@ -63,7 +62,7 @@ def stepfunctions() -> Any:
     return stepfunctions_client()
 
 
-@metrics.log_metrics
+@powertools.handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     change = parse_event(event)
     ids = change.detail.input

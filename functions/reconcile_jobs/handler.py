@@ -9,12 +9,11 @@ from functools import cache
 from typing import Any
 from uuid import UUID
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from runtime.aws import stepfunctions_client
 from runtime.executions import Outcome, reconcile_job, unchanged_since
-from runtime.handlers import database
+from runtime.handlers import Powertools, database
 from shared.db import Database, Jobs
 from shared.errors import AlexError, InvalidInput
 from shared.settings import get_settings
@@ -29,8 +28,8 @@ METRIC_OF: dict[Outcome, str] = {
     "ignored": "JobsUnchanged",
 }
 
-logger = Logger(service="reconcile_jobs")
-metrics = Metrics(namespace="Alex", service="reconcile_jobs")
+powertools = Powertools("reconcile_jobs")
+logger, metrics = powertools.logger, powertools.metrics
 
 
 class SweepIncomplete(AlexError):
@@ -69,7 +68,7 @@ def stepfunctions() -> Any:
     return stepfunctions_client()
 
 
-@metrics.log_metrics
+@powertools.handler
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state_machine_arn = get_settings().state_machine_arn
     if state_machine_arn is None:

@@ -13,6 +13,7 @@ import pytest
 from local.dev_issuer import DevIssuer
 from shared.db.psycopg_driver import PsycopgDriver
 from tests.api.conftest import SPA_ORIGIN
+from tests.support.lambda_context import lambda_context
 
 
 def http_api_event(
@@ -98,10 +99,10 @@ def test_an_api_gateway_event_reaches_the_routes(
             {**headers, "content-type": "application/json"},
             json.dumps({"account_name": "IRA", "account_type": "traditional_ira"}),
         ),
-        None,
+        lambda_context(),
     )
-    listed = handler(http_api_event("GET", "/api/accounts", headers, None), None)
-    refused = handler(http_api_event("GET", "/api/accounts", {}, None), None)
+    listed = handler(http_api_event("GET", "/api/accounts", headers, None), lambda_context())
+    refused = handler(http_api_event("GET", "/api/accounts", {}, None), lambda_context())
 
     assert created["statusCode"] == 201, created
     assert [a["account_name"] for a in json.loads(listed["body"])["items"]] == ["IRA"]

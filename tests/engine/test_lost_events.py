@@ -24,6 +24,7 @@ from shared.schemas import Job, JobCreate
 from shared.settings import get_settings
 from tests.api.conftest import SPA_ORIGIN, api_settings
 from tests.functions.conftest import seeded
+from tests.support.lambda_context import lambda_context
 
 __all__ = ["seeded"]  # the fixture these tests share
 
@@ -136,7 +137,7 @@ def run_the_sweep_lambda(
     monkeypatch.setenv("ANALYSIS_STATE_MACHINE_ARN", workflow.state_machine_arn)
     monkeypatch.setattr(reconcile_jobs, "stepfunctions", workflow.client)
     get_settings.cache_clear()
-    assert reconcile_jobs.handler({"source": "aws.events"}, None)["outcomes"] == {
+    assert reconcile_jobs.handler({"source": "aws.events"}, lambda_context())["outcomes"] == {
         "marked failed": 1
     }
 

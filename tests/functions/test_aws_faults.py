@@ -16,6 +16,7 @@ from shared.errors import InvalidInput, ModelThrottled
 from shared.schemas import Job
 from state_machines.steps import STEPS
 from tests.support.aws_standin import AwsRequest, AwsStandIn
+from tests.support.lambda_context import lambda_context
 from tests.support.templates import definition
 
 PARAMETER = "/alex/dev/faults"
@@ -54,7 +55,7 @@ def parameter(monkeypatch: pytest.MonkeyPatch) -> Iterator[Parameter]:
 def test_a_named_step_crashes_before_its_work_and_others_run(parameter: Parameter) -> None:
     parameter.value = "charter=fail"
     with pytest.raises(Crash, match=f"charter: fault injected by the parameter {PARAMETER}"):
-        charter(EVENT, None)
+        charter(EVENT, lambda_context())
     raise_injected_fault("reporter")  # not named: nothing
 
 
@@ -127,7 +128,7 @@ def test_an_injected_throttle_is_counted_as_an_attempt_of_its_step(
     try:
         for _ in range(2):
             with pytest.raises(ModelThrottled):
-                charter(event, None)
+                charter(event, lambda_context())
     finally:
         database().close()
         database.cache_clear()

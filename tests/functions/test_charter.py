@@ -22,6 +22,7 @@ from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, JobCreate, StepInput, UserCreate
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
+from tests.support.lambda_context import lambda_context
 
 pytestmark = pytest.mark.anyio
 
@@ -358,11 +359,11 @@ async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: J
 
 @pytest.mark.usefixtures("offline_lambda_env")
 def test_handler_runs_offline_from_a_workflow_event(seeded: PsycopgDriver, job: Job) -> None:
-    result = handler({"job_id": str(job.id), "user_id": job.clerk_user_id}, None)
+    result = handler({"job_id": str(job.id), "user_id": job.clerk_user_id}, lambda_context())
     assert result["charts"] == 5
     stored = Jobs(seeded).get(job.clerk_user_id, job.id)
     assert stored.charts_payload is not None
     assert_only_charts(stored.charts_payload)
     assert stored.steps["charts"].generated_by == "offline"
     with pytest.raises(ValidationError, match="job_id"):
-        handler({"user_id": job.clerk_user_id}, None)
+        handler({"user_id": job.clerk_user_id}, lambda_context())

@@ -15,6 +15,7 @@ from shared.db.roles import APP_ROLE
 from shared.db.seed import SEED_INSTRUMENTS
 from shared.errors import InvalidInput
 from tests.support.aws_standin import AwsStandIn
+from tests.support.lambda_context import lambda_context
 
 APP_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:AppSecret-abc"
 PASSWORD = "kQ9wE3rT7yU1iO5pA8sD2fG6"
@@ -48,7 +49,7 @@ def test_create_and_update_leave_a_migrated_seeded_database_and_its_app_role(
     deploying: str, request_type: str
 ) -> None:
     for _ in range(2):
-        result = handler({"RequestType": request_type}, None)
+        result = handler({"RequestType": request_type}, lambda_context())
     assert result == {"PhysicalResourceId": "alex-database-schema"}
     db = PsycopgDriver(deploying)
     assert len(Instruments(db).all()) == len(SEED_INSTRUMENTS)
@@ -61,8 +62,8 @@ def test_create_and_update_leave_a_migrated_seeded_database_and_its_app_role(
 
 
 def test_delete_leaves_the_data_alone(deploying: str) -> None:
-    handler({"RequestType": "Create"}, None)
-    assert handler({"RequestType": "Delete"}, None)["PhysicalResourceId"]
+    handler({"RequestType": "Create"}, lambda_context())
+    assert handler({"RequestType": "Delete"}, lambda_context())["PhysicalResourceId"]
     db = PsycopgDriver(deploying)
     assert len(Instruments(db).all()) == len(SEED_INSTRUMENTS)
     db.close()
@@ -73,4 +74,4 @@ def test_without_the_app_roles_secret_the_deploy_step_fails_saying_so(
 ) -> None:
     monkeypatch.delenv("DB_APP_SECRET_ARN")
     with pytest.raises(InvalidInput, match="DB_APP_SECRET_ARN is not set"):
-        handler({"RequestType": "Create"}, None)
+        handler({"RequestType": "Create"}, lambda_context())

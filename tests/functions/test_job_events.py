@@ -38,6 +38,7 @@ from state_machines.steps import (
     START,
     TAGGING,
 )
+from tests.support.lambda_context import lambda_context
 
 REGION = "us-east-1"
 STATE_MACHINE_ARN = f"arn:aws:states:{REGION}:123456789012:stateMachine:AnalysisWorkflow"
@@ -669,7 +670,10 @@ def test_lambda_entry_records_a_failure_from_eventbridge(
     serve(stepfunctions[1], job, failed_in_charts())
     event = status_change(job, "FAILED", error="InvalidModelOutput")
 
-    assert job_events.handler(event, None) == {"job_id": str(job.id), "outcome": "marked failed"}
+    assert job_events.handler(event, lambda_context()) == {
+        "job_id": str(job.id),
+        "outcome": "marked failed",
+    }
     assert reread(seeded, job).failed_step == "charts"
     with pytest.raises(InvalidInput):
-        job_events.handler({**event, "source": "aws.ec2"}, None)
+        job_events.handler({**event, "source": "aws.ec2"}, lambda_context())

@@ -24,6 +24,7 @@ from shared.errors import NotFound
 from shared.portfolio import load_portfolio
 from shared.schemas import InstrumentClassification, Job, PositionCreate, StepInput
 from tests.functions.conftest import tag_input
+from tests.support.lambda_context import lambda_context
 
 
 def step_input(job: Job) -> StepInput:
@@ -134,9 +135,9 @@ async def test_finalize_completes_a_redriven_job_before_job_events_marks_it_runn
 @pytest.mark.usefixtures("offline_lambda_env")
 def test_lambda_entries_take_workflow_events(seeded: PsycopgDriver, job: Job) -> None:
     event = {"job_id": str(job.id), "user_id": TEST_USER_ID}
-    assert start_handler(event, None)["symbols"] == ["AAPL", "NVDA"]
+    assert start_handler(event, lambda_context())["symbols"] == ["AAPL", "NVDA"]
     with pytest.raises(ValueError, match="job_id"):
-        finalize_handler({"user_id": TEST_USER_ID}, None)
+        finalize_handler({"user_id": TEST_USER_ID}, lambda_context())
 
 
 @pytest.mark.anyio

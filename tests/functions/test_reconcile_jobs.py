@@ -41,6 +41,7 @@ from tests.functions.test_job_events import (
     stepfunctions,
 )
 from tests.functions.test_job_events import record as deliver
+from tests.support.lambda_context import lambda_context
 
 __all__ = ["stepfunctions"]  # the fixture these tests share
 
@@ -216,7 +217,7 @@ def test_the_sweep_goes_past_a_job_it_cannot_check_and_then_says_so(
     serve(stubber, lost, failed_in_charts())
 
     with pytest.raises(SweepIncomplete, match=f"1 stale job.*{unreadable.id}"):
-        reconcile_jobs.handler({"source": "aws.scheduler"}, None)
+        reconcile_jobs.handler({"source": "aws.scheduler"}, lambda_context())
 
     assert reread(seeded, unreadable) == unreadable
     logged = [json.loads(line) for line in log.getvalue().splitlines()]
@@ -234,7 +235,7 @@ def test_the_sweep_checks_no_job_that_changed_recently(
     job = running_job(seeded, TEST_USER_ID)
 
     # Stubber has no answer: a call would fail the job's check, and the sweep with it.
-    assert reconcile_jobs.handler({}, None) == {"checked": 0, "outcomes": {}}
+    assert reconcile_jobs.handler({}, lambda_context()) == {"checked": 0, "outcomes": {}}
     assert reread(seeded, job) == job
 
 

@@ -32,6 +32,7 @@ from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.portfolio import Portfolio, load_portfolio
 from shared.schemas import Job, StepInput, User
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
+from tests.support.lambda_context import lambda_context
 
 pytestmark = pytest.mark.anyio
 
@@ -275,11 +276,11 @@ def test_handler_runs_offline_from_a_workflow_event(
     monkeypatch.setenv("ALEX_MODEL", "offline")
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     event = {"job_id": str(job.id), "user_id": job.clerk_user_id}
-    assert handler(event, None)["sections"] == len(SECTIONS)
+    assert handler(event, lambda_context())["sections"] == len(SECTIONS)
     stored = Jobs(seeded).get(job.clerk_user_id, job.id)
     assert stored.report_payload is not None and stored.steps["report"].generated_by == "offline"
     with pytest.raises(ValueError, match="job_id"):
-        handler({"user_id": job.clerk_user_id}, None)
+        handler({"user_id": job.clerk_user_id}, lambda_context())
 
 
 async def test_tools_and_their_schemas_reach_bedrock(

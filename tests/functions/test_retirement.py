@@ -26,6 +26,7 @@ from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
+from tests.support.lambda_context import lambda_context
 
 pytestmark = pytest.mark.anyio
 
@@ -292,7 +293,7 @@ async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: J
 @pytest.mark.usefixtures("offline_lambda_env")
 def test_handler_runs_offline_from_a_workflow_event(seeded: PsycopgDriver, job: Job) -> None:
     event = {"job_id": str(job.id), "user_id": job.clerk_user_id}
-    assert handler(event, None) == {
+    assert handler(event, lambda_context()) == {
         "step": "retirement",
         "success_probability": project_retirement(baseline_inputs(seeded, job)).success_probability,
         "variations": 1,
@@ -301,7 +302,7 @@ def test_handler_runs_offline_from_a_workflow_event(seeded: PsycopgDriver, job: 
     assert stored.retirement_payload is not None
     assert stored.steps["retirement"].generated_by == "offline"
     with pytest.raises(ValidationError, match="job_id"):
-        handler({"user_id": job.clerk_user_id}, None)
+        handler({"user_id": job.clerk_user_id}, lambda_context())
 
 
 # --- The narrative's figures -------------------------------------------------------------------

@@ -15,6 +15,7 @@ from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.schemas import Job
 from tests.functions.conftest import tag_input
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder
+from tests.support.lambda_context import lambda_context
 
 pytestmark = pytest.mark.anyio
 
@@ -139,9 +140,9 @@ def test_handler_runs_offline_from_a_workflow_event(
     monkeypatch.setenv("ALEX_MODEL", "offline")
     monkeypatch.setenv("DATABASE_URL", migrated_url)
     event = {"job_id": str(job.id), "user_id": job.clerk_user_id, "symbol": "NVDA"}
-    assert handler(event, None)["symbol"] == "NVDA"
+    assert handler(event, lambda_context())["symbol"] == "NVDA"
     with pytest.raises(ValueError, match="job_id"):
-        handler({"user_id": job.clerk_user_id, "symbol": "NVDA"}, None)
+        handler({"user_id": job.clerk_user_id, "symbol": "NVDA"}, lambda_context())
 
 
 async def test_request_reaches_bedrock_as_a_structured_output_without_tools(
