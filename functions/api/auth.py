@@ -116,12 +116,21 @@ class TokenVerifier:
         claims = self._decode(token, self.keys.key(kid))
         self._check_authorized_party(claims.get("azp"))
         subject = claims["sub"]
-        if not isinstance(subject, str) or not 0 < len(subject) <= MAX_USER_ID_LENGTH:
+        if (
+            not isinstance(subject, str)
+            or not 0 < len(subject) <= MAX_USER_ID_LENGTH
+            or not subject.isprintable()  # no NUL, no control character, no lone surrogate
+        ):
             raise NotAuthenticated("the token's subject (sub) is not a user id")
+        try:
+            expires = float(claims["exp"])
+        except OverflowError as error:
+            raise NotAuthenticated("the token's expiry (exp) is out of range") from error
         name = claims.get("name")
-        caller = Caller(subject, name if isinstance(name, str) else None)
+        # A name no display name can hold is no name: the user's settings give one.
+        caller = Caller(subject, name if isinstance(name, str) and name.isprintable() else None)
         with self._lock:
-            self._verified[token] = (caller, float(claims["exp"]))
+            self._verified[token] = (caller, expires)
             if len(self._verified) > REMEMBERED_TOKENS:
                 self._verified.popitem(last=False)
         return caller

@@ -46,7 +46,11 @@ def cursor_key(cursor: str, *parts: Callable[[str], Any]) -> tuple[Any, ...]:
     )
     try:
         raw = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii") + b"=" * 4))
-        if not isinstance(raw, list) or len(raw) != len(parts):
+        if (
+            not isinstance(raw, list)
+            or len(raw) != len(parts)
+            or not all(isinstance(text, str) for text in raw)
+        ):
             raise refused
         return tuple(parse(text) for parse, text in zip(parts, raw, strict=True))
     except (ValueError, TypeError, UnicodeError, binascii.Error) as error:

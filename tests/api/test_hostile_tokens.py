@@ -101,6 +101,9 @@ def test_a_garbage_token_is_refused(client: TestClient, token: str) -> None:
         {"azp": ["http://localhost:3000"]},
         {"azp": {"a": 1}},
         {"iat": "yesterday"},
+        {"exp": 10**400},
+        {"sub": "user_\u0000alice"},
+        {"sub": "user_\ud800"},
     ],
     ids=repr,
 )

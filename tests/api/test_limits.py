@@ -98,6 +98,8 @@ def test_a_page_is_bounded(client: TestClient, auth: Token, path: str) -> None:
         "WyJ4IiwgInkiXQ",  # ["x", "y"]
         "WyIyMDI2LTAxLTAxIiwgIm5vdC1hLXV1aWQiXQ",  # ["2026-01-01", "not-a-uuid"]
         "WzEsIDJd",  # [1, 2]
+        "WyIyMDIwLTAxLTAxVDAwOjAwOjAwIiwgNV0",  # ["2020-01-01T00:00:00", 5]
+        "WyIyMDIwLTAxLTAxVDAwOjAwOjAwIiwgW11d",  # ["2020-01-01T00:00:00", []]
         "x" * 201,
     ],
 )
