@@ -64,6 +64,20 @@ def test_an_all_unpriced_portfolio_is_refused_until_the_user_prices_it(
     assert client.post("/api/analyze", headers=auth()).status_code == 503
 
 
+def test_an_all_unpriced_portfolio_with_cash_is_refused_and_names_what_to_price(
+    client: TestClient, auth: Token
+) -> None:
+    # Cash alone is no portfolio to measure against targets: the holdings' value is unknown.
+    _holding(client, auth(), "TSLA", cash=100)
+    refused = client.post("/api/analyze", headers=auth())
+    assert refused.status_code == 409
+    assert error_of(refused)["code"] == "nothing_to_analyze"
+    assert "Enter a price for TSLA" in error_of(refused)["message"]
+    portfolio = client.get("/api/portfolio", headers=auth()).json()
+    assert portfolio["analyzable"] is False and "TSLA" in portfolio["reason"]
+    assert client.get("/api/jobs", headers=auth()).json()["items"] == [], "no job was created"
+
+
 def test_a_users_price_values_nobody_elses_positions(client: TestClient, auth: Token) -> None:
     alice, bob = auth("user_alice"), auth("user_bob")
     _holding(client, alice, "TSLA")
