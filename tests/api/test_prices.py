@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from local.api_server import local_app
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import seed_instruments
+from shared.schemas import SEED_PRICES_AS_OF
 from tests.api.conftest import Token, api_settings, error_of
 
 
@@ -112,13 +113,17 @@ def test_bad_prices_are_refused_with_the_field_named(client: TestClient, auth: T
     assert client.get("/api/prices", headers=auth()).json() == []
 
 
-def test_a_seed_price_shows_its_source_and_date_and_supersedes_nothing_entered(
+def test_a_seed_price_shows_its_fixed_sample_date_and_supersedes_what_is_entered(
     client: TestClient, auth: Token, pg: PsycopgDriver
 ) -> None:
     seed_instruments(pg)
     _holding(client, auth(), "SPY")
     (spy,) = client.get("/api/portfolio", headers=auth()).json()["valuation"]["holdings"]
-    assert spy["price_source"] == "seed" and spy["price_as_of"] and spy["stale"] is False
+    assert (spy["price_source"], spy["price_as_of"], spy["stale"]) == (
+        "seed",
+        SEED_PRICES_AS_OF.isoformat().replace("+00:00", "Z"),
+        True,
+    )
     client.put("/api/prices/SPY", headers=auth(), json={"price": 1})
     (spy,) = client.get("/api/portfolio", headers=auth()).json()["valuation"]["holdings"]
     assert (spy["price_source"], spy["superseded_user_price"]) == ("seed", 1.0)
