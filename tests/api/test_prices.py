@@ -52,6 +52,8 @@ def test_an_all_unpriced_portfolio_is_refused_until_the_user_prices_it(
 
     entered = client.put("/api/prices/tsla", headers=auth(), json={"price": 250.5})
     assert entered.status_code == 200, entered.text
+    assert entered.json()["used"] is True
+    assert entered.json()["note"] == "Your price values your TSLA: no source prices it."
     portfolio = client.get("/api/portfolio", headers=auth()).json()
     (tsla,) = portfolio["valuation"]["holdings"]
     assert (tsla["value"], tsla["price_source"]) == (2505.0, "user")
@@ -124,7 +126,13 @@ def test_a_seed_price_shows_its_fixed_sample_date_and_supersedes_what_is_entered
         SEED_PRICES_AS_OF.isoformat().replace("+00:00", "Z"),
         True,
     )
-    client.put("/api/prices/SPY", headers=auth(), json={"price": 1})
+    entered = client.put("/api/prices/SPY", headers=auth(), json={"price": 1}).json()
+    assert (entered["price"], entered["used"]) == (1.0, False)
+    assert entered["note"] == (
+        "Your price is saved but not used: SPY has a sample price shipped with Alex (not a"
+        f" quote), ${spy['price']:,.2f} as of {SEED_PRICES_AS_OF:%Y-%m-%d}, and a source's price"
+        " takes precedence over yours. Yours values your SPY only while no source prices it."
+    )
     (spy,) = client.get("/api/portfolio", headers=auth()).json()["valuation"]["holdings"]
     assert (spy["price_source"], spy["superseded_user_price"]) == ("seed", 1.0)
 
