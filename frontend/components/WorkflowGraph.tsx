@@ -30,12 +30,17 @@ function Node({ job, node }: { job: Job; node: WorkflowNode }) {
   const status = stepStatus(job, node.step);
   const state = stepState(job, node.step);
   const counted = node.step === "tagging" && state?.total != null;
-  const progress = counted ? `${state?.done ?? 0}/${state?.total}` : null;
+  // Done items of a skipped step were not done: say how many were left without their work.
+  const progress = !counted
+    ? null
+    : status === "skipped"
+      ? `${state?.skipped?.length ?? 0} of ${state?.total} instruments not classified`
+      : `${state?.done ?? 0}/${state?.total} instruments`;
   return (
     <li
       data-step={node.step}
       data-status={status}
-      aria-label={`${node.label} (${node.state}): ${status}${progress ? `, ${progress} instruments` : ""}`}
+      aria-label={`${node.label} (${node.state}): ${status}${progress ? `, ${progress}` : ""}`}
       title={status === "skipped" ? (state?.notice ?? undefined) : undefined}
       className={`rounded-lg border-2 px-3 py-2 text-center text-sm ${NODE_STYLE[status]}`}
     >
