@@ -84,7 +84,8 @@ def start_analysis(
 ) -> Job:
     """Create the user's job and start its execution, named by the job id.
 
-    NothingToAnalyze (a Conflict) when the portfolio has nothing valued, with what to do;
+    NothingToAnalyze (a Conflict) when the portfolio has nothing valued, or no holding priced,
+    with what to do;
     Conflict when the user already has an analysis pending or running. When Step Functions
     refuses or cannot be reached, the job is marked failed with the reason (never left pending)
     and WorkflowUnavailable says why.

@@ -42,8 +42,9 @@ def load_portfolio(db: Database, user_id: str) -> Portfolio:
 
 
 def why_not_analyzable(valuation: Valuation) -> str | None:
-    """Why an analysis of this portfolio would show nothing, and what to do; None when it can
-    run. One reason for the API's refusal and the SPA's disabled Start button."""
+    """Why an analysis of this portfolio would show nothing, or recommend from missing data, and
+    what to do; None when it can run. One reason for the API's refusal and the SPA's disabled
+    Start button."""
     if not valuation.accounts:
         return (
             "You have no accounts yet: add an account with its cash or positions on the"
@@ -60,5 +61,14 @@ def why_not_analyzable(valuation: Valuation) -> str | None:
         return (
             "Nothing in your portfolio has a value: your accounts hold no positions and no"
             " cash. Add positions or cash on the account page, then start the analysis."
+        )
+    if valuation.holdings and valuation.unpriced_holdings == len(valuation.holdings):
+        # Cash alone measured against targets would recommend from missing data: the holdings'
+        # value, the larger part of a portfolio that holds any, is unknown.
+        symbols = ", ".join(valuation.unpriced)
+        return (
+            f"None of your holdings has a price ({symbols}), so your allocation cannot be"
+            f" measured from your cash alone. Enter a price for {symbols} on the account page,"
+            " then start the analysis."
         )
     return None

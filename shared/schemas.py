@@ -87,6 +87,9 @@ PayloadKind = Literal["report", "charts", "retirement", "summary"]
 # Where an instrument's price comes from: the approximate prices shipped with Alex ("seed"), or
 # the market-data provider. A price a user enters is theirs alone (`UserPrice`), never stored here.
 PriceSource = Literal["seed", "massive"]
+# The day the sample prices shipped with Alex were written down: every seed price is as of it,
+# whenever it is stored, so a sample price never reads as today's. Change it with the prices.
+SEED_PRICES_AS_OF = datetime(2026, 11, 22, tzinfo=UTC)
 
 STEP_NAMES: tuple[StepName, ...] = get_args(StepName)
 ALLOCATION_TOLERANCE = 0.01
@@ -267,7 +270,9 @@ class InstrumentCreate(Schema):
         None, description="Where the price comes from; a price given without one is 'seed'."
     )
     price_as_of: datetime | None = Field(
-        None, description="When the price was true; a price given without one is as of now."
+        None,
+        description="When the price was true; a seed price is as of the day the sample prices"
+        " were written down (SEED_PRICES_AS_OF), another given without one as of now.",
     )
     allocation_asset_class: AssetClassAllocation | None = None
     allocation_regions: RegionAllocation | None = None
@@ -287,7 +292,9 @@ class InstrumentCreate(Schema):
             self.price_source = self.price_as_of = None
         else:
             self.price_source = self.price_source or "seed"
-            self.price_as_of = self.price_as_of or datetime.now(UTC)
+            self.price_as_of = self.price_as_of or (
+                SEED_PRICES_AS_OF if self.price_source == "seed" else datetime.now(UTC)
+            )
         return self
 
     @property

@@ -62,7 +62,7 @@ def test_seeded_users_analysis_completes_printing_its_states_and_summary(
     assert "Portfolio value: $" in result.stdout
     assert "not yet classified (AAPL, NVDA): it is shown as Unclassified" in result.stdout
     assert (
-        '"Tag instruments" (step tagging) skipped: Skipped: no language model is configured'
+        '"Tag instruments" (step tagging) was skipped. No language model is configured'
         in result.stdout
     )
 

@@ -41,10 +41,28 @@ def test_refresh_prices_every_held_symbol_and_show_lists_them(
     assert "SPY      $         42.00  massive  as of" in shown
 
 
-def test_without_a_key_the_stored_prices_stand(seeded: PsycopgDriver, cli_env: None) -> None:
+def test_without_a_key_the_stored_prices_stand_and_it_says_what_to_configure(
+    seeded: PsycopgDriver, cli_env: None
+) -> None:
+    before = Instruments(seeded).get("SPY")
     result = CliRunner().invoke(main, ["prices", "refresh"])
     assert result.exit_code == 0
-    assert "No market-data source is configured" in result.output
+    assert "No prices were refreshed: no market-data source is configured." in result.output
+    assert "Set MASSIVE_API_KEY to your Massive API key" in result.output
+    assert Instruments(seeded).get("SPY") == before
+
+
+def test_a_bad_symbol_is_refused_naming_it_before_any_call(
+    seeded: PsycopgDriver, cli_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with massive_standin() as massive:
+        monkeypatch.setenv("MASSIVE_API_KEY", "cli-key")
+        monkeypatch.setenv("MASSIVE_BASE_URL", massive.url)
+        get_settings.cache_clear()
+        result = CliRunner().invoke(main, ["prices", "refresh", "SPY", "bad$"])
+    assert result.exit_code == 2, result.output
+    assert "'bad$' is not a ticker symbol" in result.output
+    assert massive.requests == []
 
 
 def test_a_failing_source_keeps_the_prices_and_exits_non_zero(

@@ -1,6 +1,7 @@
 /**
  * A symbol field that suggests known instruments as you type (ARIA combobox: arrows move, Enter
- * picks, Escape closes). Any symbol may be entered: an unknown one is classified by the next analysis.
+ * picks, Escape closes). Any symbol may be entered: an unknown one is classified by the next analysis
+ * when a language model is configured (`classifies`), and says so when none is.
  */
 
 import { useEffect, useId, useState, type KeyboardEvent } from "react";
@@ -10,7 +11,15 @@ import { useApi } from "@/lib/useApi";
 
 const DEBOUNCE_MS = 200;
 
-export function SymbolInput({ value, onChange }: { value: string; onChange: (symbol: string) => void }) {
+export function SymbolInput({
+  value,
+  onChange,
+  classifies,
+}: {
+  value: string;
+  onChange: (symbol: string) => void;
+  classifies: boolean;
+}) {
   const api = useApi();
   const listId = useId();
   const [suggestions, setSuggestions] = useState<Instrument[]>([]);
@@ -85,7 +94,11 @@ export function SymbolInput({ value, onChange }: { value: string; onChange: (sym
         />
       </label>
       {value.trim() && !known && !showList && (
-        <p className="mt-1 text-xs text-slate-500">Not a known symbol yet: it will be added and classified by the next analysis.</p>
+        <p className="mt-1 text-xs text-slate-500">
+          {classifies
+            ? "Not a known symbol yet: it will be added and classified by the next analysis."
+            : "Not a known symbol yet: it will be added, but not classified (no language model is configured)."}
+        </p>
       )}
       <ul
         id={listId}

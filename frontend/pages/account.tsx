@@ -103,7 +103,7 @@ function quantityProblem(text: string): string | null {
   return Number.isFinite(shares) && shares > 0 ? null : "Enter a number of shares above 0 (fractions are fine).";
 }
 
-function AddPosition({ accountId, onAdded }: { accountId: string; onAdded: () => void }) {
+function AddPosition({ accountId, classifies, onAdded }: { accountId: string; classifies: boolean; onAdded: () => void }) {
   const api = useApi();
   const [symbol, setSymbol] = useState("");
   const [quantity, setQuantity] = useState("");
@@ -130,7 +130,7 @@ function AddPosition({ accountId, onAdded }: { accountId: string; onAdded: () =>
   return (
     <form onSubmit={submit} aria-label="Add position" className="space-y-3">
       <div className="grid items-start gap-3 sm:grid-cols-[1fr_1fr_auto]">
-        <SymbolInput value={symbol} onChange={setSymbol} />
+        <SymbolInput value={symbol} onChange={setSymbol} classifies={classifies} />
         <TextField label="Quantity (shares)" type="number" required step="any" value={quantity} onChange={(e) => setQuantity(e.target.value)} />
         <Button type="submit" disabled={busy} className="sm:mt-6">
           {busy ? "Adding…" : "Add position"}
@@ -276,7 +276,7 @@ function AccountDetail({ id }: { id: string }) {
             <p className="text-sm text-slate-600">including {dollars(account.cash_balance, true)} cash</p>
           </Card>
           <Card title="Add a position">
-            <AddPosition accountId={account.id} onAdded={reload} />
+            <AddPosition accountId={account.id} classifies={data.portfolio.classifies} onAdded={reload} />
           </Card>
           <Card title="Positions">
             {data.positions.length ? (

@@ -37,8 +37,12 @@ function StartAnalysis() {
   return (
     <Card title="Run an analysis">
       <p className="mb-4 text-slate-700">
-        Alex classifies any holdings it does not know yet, then writes a report, draws charts and projects your
-        retirement in parallel. It takes a few minutes; you can watch every step here.
+        {portfolio.data?.classifies
+          ? "Alex classifies any holdings it does not know yet, then writes a report, draws charts and projects your retirement in parallel."
+          : "Alex writes a report, draws charts and projects your retirement in parallel."}{" "}
+        {portfolio.data?.classifies === false &&
+          "Holdings it does not know yet stay unclassified: classifying them needs a language model, and none is configured. "}
+        It takes a few minutes; you can watch every step here.
       </p>
       {portfolio.error && <ErrorNotice message={portfolio.error} onRetry={portfolio.reload} />}
       {portfolio.data && portfolio.data.gaps.length > 0 && portfolio.data.analyzable && (

@@ -8,7 +8,10 @@ import { useAuth } from "@/lib/auth";
 
 const FEATURES = [
   ["Your portfolio in one place", "Accounts and positions across your 401k, IRAs and brokerage."],
-  ["An analysis in minutes", "AI agents classify your holdings, write a report, draw charts and project retirement."],
+  [
+    "An analysis in minutes",
+    "A report, charts and a retirement projection; with a language model configured, AI agents also classify holdings Alex does not know yet.",
+  ],
   ["Watch it work", "Each step of the workflow shows as it runs; a failed step can be retried on its own."],
 ];
 

@@ -14,7 +14,7 @@ const VXUS = { ...VTI, symbol: "VXUS", name: "Vanguard Total International Stock
 
 const PRICES: Record<string, number> = { VTI: 300, VXUS: 60 };
 
-function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "VTI", quantity: 10 }]) {
+function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "VTI", quantity: 10 }], classifies = false) {
   const positions = held.map((h, i) => ({ id: `p${i + 1}`, account_id: "a1", as_of_date: "2026-11-22", ...h }));
   const own: Record<string, { price: number; as_of_date: string }> = {};
   // The valuation GET /api/portfolio answers: a source's price first, then the user's own.
@@ -42,7 +42,7 @@ function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "V
       gaps: [],
       analyzable: total > 0,
       reason: total > 0 ? null : "Nothing in your portfolio has a value.",
-      classifies: false,
+      classifies,
     };
   };
   return fakeFetch((url, init) => {
@@ -126,11 +126,20 @@ describe("account page", () => {
   });
 
   it("accepts a symbol it does not know, to be classified by the next analysis", async () => {
-    vi.stubGlobal("fetch", accountApi().fetcher);
+    vi.stubGlobal("fetch", accountApi(undefined, true).fetcher);
     renderSignedIn(<AccountPage />);
 
     await userEvent.type(await screen.findByRole("combobox", { name: "Symbol" }), "ZZZ");
     expect(await screen.findByText(/Not a known symbol yet: it will be added and classified/)).toBeInTheDocument();
+  });
+
+  it("promises no classification of a symbol it does not know when no language model is configured", async () => {
+    vi.stubGlobal("fetch", accountApi().fetcher);
+    renderSignedIn(<AccountPage />);
+
+    await userEvent.type(await screen.findByRole("combobox", { name: "Symbol" }), "ZZZ");
+    expect(await screen.findByText(/it will be added, but not classified \(no language model is configured\)/)).toBeInTheDocument();
+    expect(screen.queryByText(/classified by the next analysis/)).not.toBeInTheDocument();
   });
 
   it("refuses a quantity that is not above 0 without calling the API", async () => {

@@ -188,15 +188,17 @@ describe("progress graph", () => {
           total: 2,
           skipped: ["AAPL", "NVDA"],
           generated_by: "offline",
-          notice: "Skipped: no language model is configured (offline mode).",
+          notice: "No language model is configured (offline mode).",
         },
       }),
     });
     renderSignedIn(<JobView job={skipped} onRedriven={() => {}} />);
 
     expect(statuses().tagging).toBe("skipped");
-    const tagging = screen.getByLabelText(/Tagging \(Tag instruments\): skipped, 2\/2 instruments/);
-    expect(tagging).toHaveTextContent("Skipped: no language model is configured (offline mode).");
+    const tagging = screen.getByLabelText("Tagging (Tag instruments): skipped, 2 of 2 instruments not classified");
+    // The status once, then how many were left undone (not "2/2", which reads as done), then why.
+    expect(tagging).toHaveTextContent("skipped · 2 of 2 instruments not classifiedNo language model is configured (offline mode).");
+    expect(tagging).not.toHaveTextContent(/2\/2|skipped.*skipped/i);
     expect(screen.getByTestId("prices-notice")).toHaveTextContent("Prices: No market-data source is configured");
   });
 });

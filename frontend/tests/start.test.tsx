@@ -1,6 +1,7 @@
 import { screen } from "@testing-library/react";
 
 import AnalysisPage from "@/pages/analysis";
+import Landing from "@/pages/index";
 
 import { fakeFetch, renderSignedIn } from "./fixtures";
 
@@ -33,5 +34,21 @@ describe("starting an analysis", () => {
 
     expect(await screen.findByText(gap)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Start analysis" })).toBeEnabled();
+    expect(screen.getByText(/Alex classifies any holdings it does not know yet/)).toBeInTheDocument();
+  });
+
+  it("promises no classification when no language model is configured", async () => {
+    vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [], analyzable: true, reason: null, classifies: false }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    expect(await screen.findByText(/stay unclassified: classifying them needs a language model, and none is configured/)).toBeInTheDocument();
+    expect(screen.queryByText(/Alex classifies/)).not.toBeInTheDocument();
+  });
+
+  it("the landing page promises classification only with a language model", () => {
+    renderSignedIn(<Landing />);
+
+    expect(screen.getByText(/with a language model configured, AI agents also classify holdings/)).toBeInTheDocument();
+    expect(screen.queryByText(/AI agents classify your holdings/)).not.toBeInTheDocument();
   });
 });

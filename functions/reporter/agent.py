@@ -89,14 +89,16 @@ def get_portfolio_summary(context: RunContextWrapper[ReportContext]) -> str:
     """The portfolio at market value: total, invested and cash dollars; how many accounts and
     symbols are held; each account with its type, cash, holdings, total and share of the
     portfolio (percent) and cash interest rate (percent a year); value per account type; symbols
-    held without a price (not valued) and without allocation data (unclassified); each symbol's
-    price with its source ('seed': approximate sample price, 'massive': market data, 'user':
-    entered by the user) and as-of date, and whether it is stale; and `gaps`, the sentences
-    saying what this analysis could not see, to repeat in the report."""
+    held without a price (not valued: the person must enter a price first) and priced ones
+    without allocation data (unclassified); each symbol's price with its source ('seed':
+    approximate sample price, 'massive': market data, 'user': entered by the user) and as-of
+    date, and whether it is stale; and `gaps`, the sentences saying what this analysis could
+    not see, to repeat in the report."""
     portfolio = context.context.portfolio
     valuation = portfolio.valuation
     shares = {s.key: s.percentage for s in context.context.breakdowns.account.slices}
     interest = {a.id: a.cash_interest for a in portfolio.accounts}
+    unpriced = set(valuation.unpriced)
     return context.context.record(
         {
             "total_value": float(valuation.total),
@@ -118,7 +120,8 @@ def get_portfolio_summary(context: RunContextWrapper[ReportContext]) -> str:
             ],
             "account_types": _slices(context.context.breakdowns.account_type),
             "unpriced_symbols": list(valuation.unpriced),
-            "unclassified_symbols": list(valuation.unclassified),
+            # A symbol without a price needs one before its classification matters.
+            "unclassified_symbols": [s for s in valuation.unclassified if s not in unpriced],
             "prices": [
                 {
                     "symbol": symbol,

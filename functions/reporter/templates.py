@@ -55,7 +55,8 @@ Rules for figures:
   tool gives, describe it in words instead.
 - Say "points" for drift (e.g. 3.2 points over target), not a percentage.
 - In Recommendations, name the concrete trades of the rebalancing plan (account, buy or sell,
-  symbol, amount), and mention symbols that are unpriced or unclassified.
+  symbol, amount); advise entering a price for unpriced symbols (on the account page) and
+  classifying unclassified ones, each only for the symbols listed so.
 - Name what is not known (unpriced or unclassified holdings) rather than guessing: repeat
   every sentence of `gaps` in the Executive summary, and never conclude that no trades are
   needed while any holding is unpriced or unclassified.
@@ -247,6 +248,11 @@ def _recommendations(data: Mapping[str, Any]) -> list[str]:
             f"Your target income of {money(outlook['target_income'])} is above the"
             f" {money(outlook['sustainable_income'])} paid in full in nine markets out of ten:"
             " contributing more, retiring later or lowering the target would close the gap."
+        )
+    if summary["unpriced_symbols"]:
+        lines.append(
+            f"Enter a price for {', '.join(summary['unpriced_symbols'])} on the account page (no"
+            " source prices them) so they count in your totals, charts and recommendations."
         )
     if summary["unclassified_symbols"]:
         lines.append(

@@ -9,6 +9,7 @@ numbers found in those outputs (`check_narrative`, with the rules of `runtime.fi
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Self
 
 from agents import Agent, RunContextWrapper
@@ -112,7 +113,10 @@ class RetirementContext:
 
 
 def dollars(amount: float) -> str:
-    return f"${amount:,.0f}"
+    # From the float's shortest text, as the tool's JSON writes it and the figure check reads
+    # it: above 2**53 (about $9 quadrillion) `f"{amount:,.0f}"` prints binary digits no tool
+    # returned.
+    return f"${Decimal(str(amount)):,.0f}"
 
 
 def _percent(fraction: float) -> float:

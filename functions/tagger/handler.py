@@ -20,9 +20,10 @@ from state_machines.steps import TAGGING
 # Heavy imports, the model and the clients at init: the SnapStart snapshot holds them.
 snapstart.prepare()
 
+# Shown after the step's status ("skipped"), so it says why rather than repeating it.
 SKIPPED = (
-    "Skipped: no language model is configured (offline mode), so instruments without"
-    " allocation data stay unclassified rather than guessed. Configure a model to classify them."
+    "No language model is configured (offline mode), so instruments without allocation data"
+    " stay unclassified rather than guessed. Configure a model to classify them."
 )
 
 

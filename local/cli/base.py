@@ -186,7 +186,7 @@ def show(job: Job, as_json: bool) -> None:
     click.echo(f"Job {job.id}: {job.status}")
     for name, step in job.steps.items():
         if step.status == "skipped":
-            click.echo(f"{state_of(name)} (step {name}) skipped: {step.notice}")
+            click.echo(f"{state_of(name)} (step {name}) was skipped. {step.notice}")
     if job.failed_step is not None:
         click.echo(f"Failed in {state_of(job.failed_step)} (step {job.failed_step})")
     if job.error_message:

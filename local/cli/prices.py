@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import click
+from pydantic import TypeAdapter, ValidationError
 
 from local.cli.base import open_database
 from runtime.prices import market_data
@@ -10,7 +11,23 @@ from shared.db import Instruments
 from shared.db.migrate import migrate
 from shared.errors import PricesThrottled
 from shared.prices import refresh_prices
+from shared.schemas import Symbol
 from shared.settings import get_settings
+
+_SYMBOL: TypeAdapter[str] = TypeAdapter(Symbol)
+
+
+def _symbols(_: click.Context, __: click.Parameter, given: tuple[str, ...]) -> list[str]:
+    symbols = []
+    for text in given:
+        try:
+            symbols.append(_SYMBOL.validate_python(text))
+        except ValidationError:
+            raise click.BadParameter(
+                f"{text!r} is not a ticker symbol: up to 12 letters, digits, '.' or '-',"
+                " starting with a letter or digit (e.g. VTI or BRK.B)."
+            ) from None
+    return symbols
 
 
 @click.group()
@@ -20,15 +37,24 @@ def prices() -> None:
 
 
 @prices.command("refresh")
-@click.argument("symbols", nargs=-1)
-def prices_refresh(symbols: tuple[str, ...]) -> None:
+@click.argument("symbols", nargs=-1, callback=_symbols)
+def prices_refresh(symbols: list[str]) -> None:
     """Refresh the prices of SYMBOLS (default: every symbol someone holds) from Massive, in one
     call; without MASSIVE_API_KEY the stored prices stand."""
+    source = market_data()
+    if source is None:
+        click.echo(
+            "No prices were refreshed: no market-data source is configured. Set MASSIVE_API_KEY"
+            " to your Massive API key (massive.com, formerly Polygon.io) in the environment and"
+            " run this again. Until then the stored prices stand, each with its source and"
+            " as-of date (`./alex prices show`)."
+        )
+        return
     with open_database() as (database, _, _):
         migrate(database)
-        wanted = [s.upper() for s in symbols] or Instruments(database).held()
+        wanted = symbols or Instruments(database).held()
         try:
-            refresh = refresh_prices(database, market_data(), wanted)
+            refresh = refresh_prices(database, source, wanted)
         except PricesThrottled as error:
             raise click.ClickException(
                 f"{error.message}: nothing was changed. Try again in a minute."

@@ -16,17 +16,9 @@ from shared.schemas import (
 )
 
 _KEEP_QUOTE = "instruments.price_source = 'massive' AND EXCLUDED.price_source = 'seed'"
-_SAME_PRICE = (
-    "instruments.price_source IS NOT DISTINCT FROM EXCLUDED.price_source"
-    " AND instruments.current_price IS NOT DISTINCT FROM EXCLUDED.current_price"
-)
 _PRICE_UPDATES = {
-    "current_price": f"CASE WHEN {_KEEP_QUOTE} THEN instruments.current_price"
-    " ELSE EXCLUDED.current_price END",
-    "price_source": f"CASE WHEN {_KEEP_QUOTE} THEN instruments.price_source"
-    " ELSE EXCLUDED.price_source END",
-    "price_as_of": f"CASE WHEN {_KEEP_QUOTE} OR ({_SAME_PRICE}) THEN instruments.price_as_of"
-    " ELSE EXCLUDED.price_as_of END",
+    column: f"CASE WHEN {_KEEP_QUOTE} THEN instruments.{column} ELSE EXCLUDED.{column} END"
+    for column in ("current_price", "price_source", "price_as_of")
 }
 
 
@@ -89,9 +81,9 @@ class Instruments:
 
     def upsert(self, instrument: InstrumentCreate) -> Instrument:
         """Insert, or replace every field of, the instrument with this symbol; except that a
-        seed price never replaces a market-data price, and the same price again keeps its
-        as-of time (re-seeding, on every `alex dev` and deploy, neither hides a quote nor makes
-        a sample price look fresh)."""
+        seed price never replaces a market-data price (re-seeding, on every `alex dev` and
+        deploy, never hides a quote). A seed price is as of SEED_PRICES_AS_OF, so re-seeding
+        never makes a sample price look fresh either."""
         values = instrument.model_dump()
         updates = ", ".join(
             f"{c} = {_PRICE_UPDATES.get(c, f'EXCLUDED.{c}')}" for c in _COLUMNS if c != "symbol"
@@ -146,8 +138,8 @@ class Instruments:
         """Store each quote as its instrument's price, with its source and as-of time; a quote
         older than the price this source stored is ignored. Return how many prices changed.
 
-        A source's quote always replaces a seed price: the seed's as-of time is when it was
-        stored, not when the market traded at it."""
+        A source's quote always replaces a seed price: a sample price is no quote, whatever
+        its date."""
         changed = 0
         for quote in quotes:
             changed += self.db.execute(

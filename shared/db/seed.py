@@ -1,7 +1,8 @@
 """Seed instruments (popular ETFs with allocations) and the demo user `test_user_001`.
 
-Prices are approximate and fixed, for demonstration; they are not live quotes. Allocation maps
-are rounded approximations of the funds' published breakdowns.
+Prices are approximate and fixed, for demonstration; they are not live quotes, and each is as of
+the day they were written down (`SEED_PRICES_AS_OF`), never of when it was stored. Allocation
+maps are rounded approximations of the funds' published breakdowns.
 """
 
 from collections.abc import Mapping

@@ -127,6 +127,26 @@ def test_a_quantity_that_is_not_positive_is_refused_naming_the_field(
     assert [d["field"] for d in error_of(response)["details"]] == ["quantity"]
 
 
+def test_a_quantity_or_cash_past_what_can_be_stored_is_refused_naming_the_field(
+    client: TestClient, auth: Token
+) -> None:
+    # The largest accepted (999,999,999,999.99999999 shares, $99,999,999,999,999.99 of cash) is
+    # analysed like any other: tests/functions/test_retirement.py projects it.
+    account = create_account(client, auth())
+    too_many = client.post(
+        "/api/positions",
+        headers=auth(),
+        json={"account_id": account["id"], "symbol": "SPY", "quantity": 1e12},
+    )
+    assert too_many.status_code == 422
+    assert [d["field"] for d in error_of(too_many)["details"]] == ["quantity"]
+    too_rich = client.put(
+        f"/api/accounts/{account['id']}", headers=auth(), json={"cash_balance": 1e14}
+    )
+    assert too_rich.status_code == 422
+    assert [d["field"] for d in error_of(too_rich)["details"]] == ["cash_balance"]
+
+
 def test_instruments_are_searched_for_autocomplete(
     client: TestClient, auth: Token, pg: PsycopgDriver
 ) -> None:

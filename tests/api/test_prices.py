@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from local.api_server import local_app
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.db.seed import seed_instruments
+from shared.schemas import SEED_PRICES_AS_OF
 from tests.api.conftest import Token, api_settings, error_of
 
 
@@ -51,6 +52,8 @@ def test_an_all_unpriced_portfolio_is_refused_until_the_user_prices_it(
 
     entered = client.put("/api/prices/tsla", headers=auth(), json={"price": 250.5})
     assert entered.status_code == 200, entered.text
+    assert entered.json()["used"] is True
+    assert entered.json()["note"] == "Your price values your TSLA: no source prices it."
     portfolio = client.get("/api/portfolio", headers=auth()).json()
     (tsla,) = portfolio["valuation"]["holdings"]
     assert (tsla["value"], tsla["price_source"]) == (2505.0, "user")
@@ -62,6 +65,20 @@ def test_an_all_unpriced_portfolio_is_refused_until_the_user_prices_it(
     ]
     # Now it starts (and fails only because the workflow here is unreachable).
     assert client.post("/api/analyze", headers=auth()).status_code == 503
+
+
+def test_an_all_unpriced_portfolio_with_cash_is_refused_and_names_what_to_price(
+    client: TestClient, auth: Token
+) -> None:
+    # Cash alone is no portfolio to measure against targets: the holdings' value is unknown.
+    _holding(client, auth(), "TSLA", cash=100)
+    refused = client.post("/api/analyze", headers=auth())
+    assert refused.status_code == 409
+    assert error_of(refused)["code"] == "nothing_to_analyze"
+    assert "Enter a price for TSLA" in error_of(refused)["message"]
+    portfolio = client.get("/api/portfolio", headers=auth()).json()
+    assert portfolio["analyzable"] is False and "TSLA" in portfolio["reason"]
+    assert client.get("/api/jobs", headers=auth()).json()["items"] == [], "no job was created"
 
 
 def test_a_users_price_values_nobody_elses_positions(client: TestClient, auth: Token) -> None:
@@ -98,14 +115,24 @@ def test_bad_prices_are_refused_with_the_field_named(client: TestClient, auth: T
     assert client.get("/api/prices", headers=auth()).json() == []
 
 
-def test_a_seed_price_shows_its_source_and_date_and_supersedes_nothing_entered(
+def test_a_seed_price_shows_its_fixed_sample_date_and_supersedes_what_is_entered(
     client: TestClient, auth: Token, pg: PsycopgDriver
 ) -> None:
     seed_instruments(pg)
     _holding(client, auth(), "SPY")
     (spy,) = client.get("/api/portfolio", headers=auth()).json()["valuation"]["holdings"]
-    assert spy["price_source"] == "seed" and spy["price_as_of"] and spy["stale"] is False
-    client.put("/api/prices/SPY", headers=auth(), json={"price": 1})
+    assert (spy["price_source"], spy["price_as_of"], spy["stale"]) == (
+        "seed",
+        SEED_PRICES_AS_OF.isoformat().replace("+00:00", "Z"),
+        True,
+    )
+    entered = client.put("/api/prices/SPY", headers=auth(), json={"price": 1}).json()
+    assert (entered["price"], entered["used"]) == (1.0, False)
+    assert entered["note"] == (
+        "Your price is saved but not used: SPY has a sample price shipped with Alex (not a"
+        f" quote), ${spy['price']:,.2f} as of {SEED_PRICES_AS_OF:%Y-%m-%d}, and a source's price"
+        " takes precedence over yours. Yours values your SPY only while no source prices it."
+    )
     (spy,) = client.get("/api/portfolio", headers=auth()).json()["valuation"]["holdings"]
     assert (spy["price_source"], spy["superseded_user_price"]) == ("seed", 1.0)
 

@@ -67,7 +67,7 @@ def test_a_new_user_builds_a_portfolio_and_analyses_it_retrying_a_failed_step(
         expect(node).to_have_attribute(
             "aria-label", re.compile(r": skipped" if skipped else r": succeeded")
         )
-    expect(progress.get_by_text(re.compile("no language model is configured"))).to_be_visible()
+    expect(progress.get_by_text(re.compile("No language model is configured"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile("Executive summary", re.I))).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("Projected balance"))).to_be_visible()
     expect(page.get_by_text(re.compile("without a language model", re.I)).first).to_be_visible()

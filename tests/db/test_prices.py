@@ -11,7 +11,14 @@ from shared.db import Accounts, Database, Instruments, Positions, UserPrices, Us
 from shared.db.instruments import Quote
 from shared.errors import ConstraintViolation, NotFound
 from shared.portfolio import load_portfolio
-from shared.schemas import AccountCreate, InstrumentCreate, PositionCreate, UserCreate, UserPriceSet
+from shared.schemas import (
+    SEED_PRICES_AS_OF,
+    AccountCreate,
+    InstrumentCreate,
+    PositionCreate,
+    UserCreate,
+    UserPriceSet,
+)
 
 
 @pytest.fixture
@@ -118,7 +125,8 @@ def test_a_stale_price_is_flagged(holders: Database) -> None:
 
 
 def test_reseeding_neither_hides_a_quote_nor_freshens_a_sample_price(holders: Database) -> None:
-    seeded = Instruments(holders).get("SPY")
+    # As migration 0003 dated the prices stored before it: when the row last changed.
+    holders.execute("UPDATE instruments SET price_as_of = now() WHERE symbol = 'SPY'")
     Instruments(holders).ensure("QQQ")
     quoted_at = datetime.now(UTC) - timedelta(hours=3)
     Instruments(holders).set_prices([Quote("QQQ", Decimal("480"), quoted_at)], "massive")
@@ -130,14 +138,19 @@ def test_reseeding_neither_hides_a_quote_nor_freshens_a_sample_price(holders: Da
         InstrumentCreate(symbol="QQQ", name="QQQ", current_price=Decimal("1"))
     )
 
-    assert Instruments(holders).get("SPY").price_as_of == seeded.price_as_of
+    spy = Instruments(holders).get("SPY")
+    assert (spy.price_source, spy.price_as_of) == ("seed", SEED_PRICES_AS_OF)
     qqq = Instruments(holders).get("QQQ")
     assert (qqq.current_price, qqq.price_source, qqq.price_as_of) == (
         Decimal("480"),
         "massive",
         quoted_at,
     )
-    changed = Instruments(holders).upsert(
-        InstrumentCreate(symbol="SPY", name="SPY", current_price=Decimal("505"))
-    )
-    assert changed.current_price == Decimal("505") and changed.price_as_of != seeded.price_as_of
+
+
+def test_a_sample_price_is_as_of_the_day_it_was_written_down_and_shows_its_age(
+    holders: Database,
+) -> None:
+    assert Instruments(holders).get("SPY").price_as_of == SEED_PRICES_AS_OF
+    spy = next(h for h in load_portfolio(holders, "user_a").valuation.holdings if h.symbol == "SPY")
+    assert (spy.price_source, spy.price_as_of, spy.stale) == ("seed", SEED_PRICES_AS_OF, True)

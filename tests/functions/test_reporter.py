@@ -26,11 +26,11 @@ from shared.analytics import (
     project_retirement,
     retirement_inputs,
 )
-from shared.db import Jobs
+from shared.db import Accounts, Instruments, Jobs, Positions
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.portfolio import Portfolio, load_portfolio
-from shared.schemas import Job, StepInput, User
+from shared.schemas import Job, PositionCreate, StepInput, User
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
 from tests.support.lambda_context import lambda_context
 
@@ -242,6 +242,23 @@ async def test_offline_report_has_every_section_labelled_and_figures_from_the_to
     for name in ("AAPL", "NVDA"):
         assert name in markdown.split(f"## {SECTIONS[5]}")[1]
     assert markdown.rstrip().endswith(DISCLAIMER)
+
+
+async def test_an_unpriced_holding_is_advised_a_price_not_a_classification(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    Instruments(seeded).ensure("TSLA")
+    (account, *_) = Accounts(seeded).for_user(job.clerk_user_id)
+    Positions(seeded).create(
+        job.clerk_user_id, PositionCreate(account_id=account.id, symbol="TSLA", quantity=3)
+    )
+    await write_report(seeded, request_for(job), offline_model())
+
+    payload = Jobs(seeded).get(job.clerk_user_id, job.id).report_payload
+    assert payload is not None
+    advice = payload["markdown"].split(f"## {SECTIONS[5]}")[1].split("## ")[0]
+    assert "Enter a price for TSLA on the account page" in advice
+    assert "Classify AAPL, NVDA (run the analysis with a language model configured)" in advice
 
 
 async def test_offline_report_of_an_empty_portfolio_still_has_every_section() -> None:

@@ -2,6 +2,7 @@
 cites only figures its tools returned."""
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import litellm
@@ -20,11 +21,18 @@ from functions.retirement.handler import handler, project
 from runtime.model_factory import OFFLINE_NOTICE, hosted_model
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
 from shared.analytics import retirement_inputs as plan_inputs
-from shared.db import Jobs
+from shared.db import Accounts, Instruments, Jobs, Positions, UserPrices
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
 from shared.portfolio import load_portfolio
-from shared.schemas import Job, StepInput
+from shared.schemas import (
+    MAX_USER_PRICE,
+    AccountUpdate,
+    Job,
+    PositionCreate,
+    StepInput,
+    UserPriceSet,
+)
 from tests.functions.litellm_layer import BEDROCK_MODEL, LiteLLMRecorder, tool_call
 from tests.support.lambda_context import lambda_context
 
@@ -280,6 +288,32 @@ async def test_offline_model_projects_one_variation_and_labels_everything(
     (variation,) = payload["variations"]
     assert variation["success_probability"] == three_years_later(inputs).success_probability
     assert f"{100 * project_retirement(inputs).success_probability:.1f}%" in payload["narrative"]
+
+
+async def test_the_largest_portfolio_the_api_accepts_is_projected_with_checked_figures(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    # Every field at its limit: about $10 quintillion, far above 2**53 dollars, where a float's
+    # JSON text and its printed binary digits part.
+    largest = Decimal("999999999999.99999999")
+    Instruments(seeded).ensure("ZZQ")
+    for account in Accounts(seeded).for_user(job.clerk_user_id):
+        Accounts(seeded).update(
+            job.clerk_user_id, account.id, AccountUpdate(cash_balance=Decimal("99999999999999.99"))
+        )
+        Positions(seeded).create(
+            job.clerk_user_id, PositionCreate(account_id=account.id, symbol="ZZQ", quantity=largest)
+        )
+    UserPrices(seeded).set(job.clerk_user_id, "ZZQ", UserPriceSet(price=MAX_USER_PRICE))
+    inputs = baseline_inputs(seeded, job)
+    assert inputs.current_value > 2**63
+
+    await project(seeded, step_input(job), offline_model())
+
+    payload = Jobs(seeded).get(job.clerk_user_id, job.id).retirement_payload
+    assert payload is not None
+    p90 = payload["projection"]["bands"][-1]["p90"]
+    assert f"${Decimal(str(p90)):,.0f}" in payload["narrative"]
 
 
 async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: Job) -> None:

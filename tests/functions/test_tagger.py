@@ -114,7 +114,7 @@ async def test_offline_tagging_is_recorded_as_skipped_with_why(
     tagging = Jobs(seeded).get(job.clerk_user_id, job.id).steps["tagging"]
     assert (tagging.status, tagging.done, tagging.skipped) == ("skipped", 2, ["NVDA", "AAPL"])
     assert tagging.generated_by == "offline"
-    assert tagging.notice is not None and "no language model is configured" in tagging.notice
+    assert tagging.notice is not None and "No language model is configured" in tagging.notice
 
 
 async def test_with_a_scripted_model_tagging_succeeds(seeded: PsycopgDriver, job: Job) -> None:

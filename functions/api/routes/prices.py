@@ -47,11 +47,49 @@ def list_prices(caller: CallerDep, db: DatabaseDep) -> list[UserPrice]:
     return UserPrices(db).for_user(caller.user_id)
 
 
+class EnteredPrice(UserPrice):
+    """A price the caller entered, and whether it values their positions now."""
+
+    used: bool = Field(
+        description="Whether it values the caller's positions: not while a source prices the"
+        " symbol, whose price takes precedence (the entered one is kept all the same)."
+    )
+    note: str = Field(description="Which price values the symbol, and why, in words.")
+
+
+_SOURCE_PRICES = {
+    "seed": "a sample price shipped with Alex (not a quote)",
+    "massive": "a market price from Massive",
+}
+
+
 @router.put("/prices/{symbol}")
-def set_price(symbol: Symbol, price: UserPriceSet, caller: CallerDep, db: DatabaseDep) -> UserPrice:
+def set_price(
+    symbol: Symbol, price: UserPriceSet, caller: CallerDep, db: DatabaseDep
+) -> EnteredPrice:
     """Enter a price for a symbol the caller holds: it values only their positions, and only
-    while no source prices the symbol (a source's price then supersedes it)."""
-    return UserPrices(db).set(caller.user_id, symbol, price)
+    while no source prices the symbol (a source's price then supersedes it, as it says)."""
+    entered = UserPrices(db).set(caller.user_id, symbol, price)
+    holding = next(
+        h for h in load_portfolio(db, caller.user_id).valuation.holdings if h.symbol == symbol
+    )
+    if holding.price_source == "user":
+        return EnteredPrice(
+            **entered.model_dump(),
+            used=True,
+            note=f"Your price values your {symbol}: no source prices it.",
+        )
+    assert holding.price is not None and holding.price_source and holding.price_as_of
+    return EnteredPrice(
+        **entered.model_dump(),
+        used=False,
+        note=(
+            f"Your price is saved but not used: {symbol} has"
+            f" {_SOURCE_PRICES[holding.price_source]}, ${holding.price:,.2f} as of"
+            f" {holding.price_as_of:%Y-%m-%d}, and a source's price takes precedence over yours."
+            f" Yours values your {symbol} only while no source prices it."
+        ),
+    )
 
 
 @router.delete("/prices/{symbol}", status_code=status.HTTP_204_NO_CONTENT)
