@@ -19,7 +19,8 @@ from functions.reporter.agent import (
 from functions.reporter.handler import handler, write_report
 from functions.reporter.templates import DISCLAIMER, SECTIONS, account_label
 from runtime.agents import run_agent
-from runtime.model_factory import OFFLINE_NOTICE, hosted_model
+from runtime.model_choice import OFFLINE_NOTICE
+from runtime.model_factory import hosted_model
 from shared.analytics import (
     all_breakdowns,
     plan_rebalance,

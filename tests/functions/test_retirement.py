@@ -18,7 +18,8 @@ from functions.retirement.agent import (
     offline_model,
 )
 from functions.retirement.handler import handler, project
-from runtime.model_factory import OFFLINE_NOTICE, hosted_model
+from runtime.model_choice import OFFLINE_NOTICE
+from runtime.model_factory import hosted_model
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
 from shared.analytics import retirement_inputs as plan_inputs
 from shared.analytics.outlook import improvements, verdict
