@@ -134,9 +134,56 @@ export interface Chart {
   data: ChartPoint[];
 }
 
+/** Which base a share is of: "invested" (classified holdings) or "total" (classified holdings
+ * plus cash); labelled "of invested" and "of total incl. cash". */
+export type ShareBase = "invested" | "total";
+
+/** One row of allocation against target, from the analytics (never parsed from prose). */
+export interface AllocationRow {
+  dimension: "asset_class" | "region" | "sector";
+  key: string;
+  label: string;
+  /** Percent of `base`, one decimal. */
+  actual_pct: number;
+  /** The user's target, percent of the same base; null when the user set none for this key. */
+  target_pct: number | null;
+  /** actual_pct - target_pct: positive is over target, negative under; null without a target. */
+  drift_pct: number | null;
+  base: ShareBase;
+}
+
+/** What each base is, in dollars. Both leave out holdings without allocation data (their class,
+ * region and sector are unknown): invested = classified holdings (region and sector shares),
+ * total = invested + cash (asset-class shares); total + unclassified = the portfolio's value. */
+export interface ShareBases {
+  invested: number;
+  cash: number;
+  total: number;
+  /** Holdings without allocation data, in no share; when above 0, say so beside the table. */
+  unclassified: number;
+}
+
+/** One rebalancing trade toward the targets, in whole dollars. */
+export interface Trade {
+  account_name: string | null;
+  symbol: string;
+  action: "buy" | "sell";
+  amount: number;
+}
+
+/** The report's structured parts, computed from the analytics. */
+export interface ReportAnalysis {
+  allocation: AllocationRow[];
+  bases: ShareBases;
+  trades: Trade[];
+  /** 2-4 plain sentences: the portfolio's main findings. */
+  findings: string[];
+}
+
 export interface ReportPayload {
   markdown: string;
   sections?: string[];
+  analysis?: ReportAnalysis;
 }
 
 /** `charts_payload`: the charts, keyed by name, and nothing else. */
@@ -174,14 +221,51 @@ export interface RetirementVariation {
   years_until_retirement: number;
 }
 
+/** on_track: success >= 80%; at_risk: 50% to under 80%; off_track: under 50%. */
+export type VerdictLevel = "on_track" | "at_risk" | "off_track";
+
+export interface RetirementVerdict {
+  level: VerdictLevel;
+  /** A fraction from 0 to 1, as the projection's (0.194 is 19.4%). */
+  success_probability: number;
+  /** The chance in words: "about 1 in 5", "about 9 in 10". */
+  chance_words: string;
+}
+
+export type ImprovementKind = "retire_later" | "contribute_more" | "lower_income";
+
+/** One lever changed and the Monte Carlo run again (same seed); best first, at most 3, only
+ * changes that raise the chance (none when the plan is certain already). */
+export interface RetirementImprovement {
+  kind: ImprovementKind;
+  /** Short, e.g. "Retire 3 years later (at 68)". */
+  label: string;
+  /** One sentence: the change and what it does to the chance. */
+  detail: string;
+  /** The chance with this change, a fraction from 0 to 1 (same markets as the projection). */
+  success_probability: number;
+}
+
 export interface RetirementPayload {
   projection: RetirementProjection;
   variations?: RetirementVariation[];
+  verdict?: RetirementVerdict;
+  improvements?: RetirementImprovement[];
   narrative: string;
+}
+
+/** How the result was written: one notice for the whole result. */
+export interface ProducedBy {
+  mode: "model" | "offline";
+  /** The model's name; null offline. */
+  model: string | null;
+  /** In words a user can act on. */
+  message: string;
 }
 
 export interface SummaryPayload {
   text: string;
+  produced_by?: ProducedBy;
   total_value?: number;
   success_probability?: number | null;
   charts?: string[];
