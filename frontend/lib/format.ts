@@ -1,4 +1,8 @@
-/** How numbers, dates and names read in the UI. */
+/**
+ * How numbers, dates and names read in the UI. One precision per kind of figure: amounts in whole
+ * dollars ("$33,606"), prices in cents, shares and chances with one decimal ("74.4%"), ages and
+ * years as integers ("78"), and a thousands separator in every number ("10,000").
+ */
 
 import type { AccountType, HoldingValue } from "./types";
 
@@ -14,7 +18,47 @@ export function dollars(amount: number, cents = false): string {
 }
 
 export function percent(value: number, digits = 1): string {
-  return `${value.toFixed(digits)}%`;
+  return `${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
+}
+
+/** A whole number with its thousands separator: ages, years, counts ("10,000", "78"). */
+export function integer(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
+/** A chance (a fraction, 0 to 1) as a percentage: 0.194 → "19.4%". */
+export function chance(probability: number): string {
+  return percent(probability * 100);
+}
+
+/** What a share is of, where shares of different bases meet on one page. */
+export const BASE_WORDS = { invested: "of invested", total: "of total incl. cash" } as const;
+
+/** A share with its base: "74.4% of invested", "66.2% of total incl. cash". */
+export function share(value: number, base: keyof typeof BASE_WORDS): string {
+  return `${percent(value)} ${BASE_WORDS[base]}`;
+}
+
+/** A difference of two shares, in percentage points with its sign: "+4.4 pts", "−2.0 pts", "0.0 pts". */
+export function points(value: number): string {
+  const rounded = Math.round(value * 10) / 10;
+  const sign = rounded > 0 ? "+" : rounded < 0 ? "\u2212" : "";
+  return `${sign}${Math.abs(rounded).toFixed(1)} pts`;
+}
+
+/** How many of how many, with the unit: "3 of 3 holdings", "1 of 1 holding". */
+export function countOf(done: number, total: number, unit: string): string {
+  return `${integer(done)} of ${integer(total)} ${total === 1 ? unit : `${unit}s`}`;
+}
+
+/** An elapsed time as a person says it: "0.4 s", "1.5 s", "42 s", "2 min 5 s". */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const whole = Math.round(seconds);
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} min${rest ? ` ${rest} s` : ""}`;
 }
 
 export function dateTime(iso: string | null | undefined): string {
