@@ -1,4 +1,7 @@
-/** Follow one job: poll with backoff while it runs, stop when it ends, resume after a redrive. */
+/**
+ * Follow one job: poll with backoff while it runs, stop when it ends, resume after a redrive; and
+ * the clock its elapsed times count to.
+ */
 
 import { useCallback, useEffect, useRef, useState } from "react";
 
@@ -66,4 +69,15 @@ export function useJob(jobId: string | null): FollowedJob {
     setRound((n) => n + 1);
   }, []);
   return { job, error, follow };
+}
+
+/** The clock, ticking every second while `running`, so elapsed times count up live. */
+export function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return now;
 }
