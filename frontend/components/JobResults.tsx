@@ -20,23 +20,20 @@ import { Empty, offlineNotice } from "./ui";
 /** The summary's notes on the data (not yet in the payload types). */
 type Summary = SummaryPayload & { gaps?: string[] };
 
-/** How the result was produced, said once: the producer, where the prices come from, what was not seen. */
+/** How the result was produced, said once: who wrote it, and where the prices come from. */
 function ResultNotice({ job }: { job: Job }) {
-  const summary = job.summary_payload as Summary | null;
   const produced =
-    summary?.produced_by?.message ??
+    job.summary_payload?.produced_by?.message ??
     offlineNotice(job.steps.report) ??
     offlineNotice(job.steps.charts) ??
     offlineNotice(job.steps.retirement);
-  const lines = [produced, job.steps.start?.notice, ...(summary?.gaps ?? [])].filter((line): line is string => !!line);
+  const lines = [produced, job.steps.start?.notice].filter((line): line is string => !!line);
   if (!lines.length) return null;
   return (
-    <div role="note" aria-label="How this result was produced" className="rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-800">
-      <ul className="space-y-1">
-        {lines.map((line) => (
-          <li key={line}>{line}</li>
-        ))}
-      </ul>
+    <div role="note" aria-label="How this result was produced" className="space-y-1 rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-800">
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
     </div>
   );
 }
@@ -92,7 +89,7 @@ export default function JobResults({ job }: { job: Job }) {
       id: "allocation",
       title: "Allocation",
       step: "report",
-      body: analysis ? <AllocationTables analysis={analysis} /> : null,
+      body: analysis ? <AllocationTables analysis={analysis} gaps={(job.summary_payload as Summary | null)?.gaps} /> : null,
       none: "No allocation was stored for this analysis.",
     },
     {

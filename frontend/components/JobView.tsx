@@ -83,7 +83,8 @@ function FinishedRun({ job }: { job: Job }) {
     <details className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <summary className="cursor-pointer text-sm text-slate-700">
         <span className="tabular-nums">
-          {runSummary(job, now)} · {dateTime(job.created_at)}
+          {runSummary(job, now)}
+          <span className="hidden sm:inline"> · {dateTime(job.created_at)}</span>
         </span>
         <span className="ml-2 text-sky-800 underline">Show steps</span>
       </summary>

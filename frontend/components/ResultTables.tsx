@@ -55,7 +55,8 @@ function Drift({ drift }: { drift: number | null }) {
 }
 
 /** Allocation against the user's targets, one table per dimension that has a target. */
-export function AllocationTables({ analysis }: { analysis: ReportAnalysis }) {
+/** `gaps`: what the analysis could not see, which the shares leave out. */
+export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnalysis; gaps?: string[] }) {
   const { bases } = analysis;
   // A dimension without any target (sectors) has nothing to compare: its chart shows it.
   const dimensions = (Object.keys(DIMENSIONS) as AllocationRow["dimension"][]).filter((dimension) =>
@@ -69,6 +70,11 @@ export function AllocationTables({ analysis }: { analysis: ReportAnalysis }) {
         <span className="whitespace-nowrap tabular-nums">{dollars(bases.cash)}</span> · Total incl. cash:{" "}
         <span className="whitespace-nowrap tabular-nums">{dollars(bases.total)}</span>
       </p>
+      {gaps.map((gap) => (
+        <p key={gap} className="text-sm text-slate-700">
+          {gap}
+        </p>
+      ))}
       {dimensions.map((dimension) => {
         const rows = analysis.allocation.filter((row) => row.dimension === dimension);
         const base = rows[0]?.base ?? "invested";
@@ -93,7 +99,7 @@ export function AllocationTables({ analysis }: { analysis: ReportAnalysis }) {
                   Target
                 </th>
                 <th scope="col" className={HEAD}>
-                  Drift
+                  Drift (points)
                 </th>
               </>
             }

@@ -6,24 +6,42 @@
 
 import type { AccountType, HoldingValue } from "./types";
 
-const dollarFormat = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  maximumFractionDigits: 0,
-});
 const centFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
+/**
+ * `value` to `digits` decimals with thousands separators, rounded as the backend's Python rounds
+ * the same JSON number in its prose (to nearest on the exact binary value, an exact tie to even),
+ * so a sentence and the table beside it never differ in the last digit. `toFixed` rounds the
+ * exact binary value too, but an exact tie away from zero; Intl rounds the decimal string.
+ */
+function fixed(value: number, digits: number): string {
+  const size = Math.abs(value);
+  let text = size.toFixed(digits);
+  const [, decimals = ""] = size.toPrecision(21).split(".");
+  const dropped = decimals.slice(digits);
+  if (/^50*$/.test(dropped)) {
+    // An exact tie: keep the last digit when it is even (toFixed went up, away from it).
+    const kept = size.toPrecision(21).split(".")[0] + (digits ? `.${decimals.slice(0, digits)}` : "");
+    if (Number(kept.at(-1)) % 2 === 0) text = kept;
+  }
+  const [whole, fraction] = text.split(".");
+  const grouped = Number(whole).toLocaleString("en-US") + (fraction ? `.${fraction}` : "");
+  return value < 0 ? `-${grouped}` : grouped;
+}
+
 export function dollars(amount: number, cents = false): string {
-  return (cents ? centFormat : dollarFormat).format(amount);
+  if (cents) return centFormat.format(amount);
+  const text = fixed(amount, 0);
+  return text.startsWith("-") && text !== "-0" ? `-$${text.slice(1)}` : `$${text.replace("-", "")}`;
 }
 
 export function percent(value: number, digits = 1): string {
-  return `${value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits })}%`;
+  return `${fixed(value, digits)}%`;
 }
 
 /** A whole number with its thousands separator: ages, years, counts ("10,000", "78"). */
 export function integer(value: number): string {
-  return Math.round(value).toLocaleString("en-US");
+  return fixed(value, 0);
 }
 
 /** A chance (a fraction, 0 to 1) as a percentage: 0.194 → "19.4%". */
@@ -39,11 +57,11 @@ export function share(value: number, base: keyof typeof BASE_WORDS): string {
   return `${percent(value)} ${BASE_WORDS[base]}`;
 }
 
-/** A difference of two shares, in percentage points with its sign: "+4.4 pts", "−2.0 pts", "0.0 pts". */
+/** A difference of two shares in percentage points, with its sign: "+4.4", "−2.0", and "0.0" unsigned. */
 export function points(value: number): string {
-  const rounded = Math.round(value * 10) / 10;
-  const sign = rounded > 0 ? "+" : rounded < 0 ? "\u2212" : "";
-  return `${sign}${Math.abs(rounded).toFixed(1)} pts`;
+  const text = fixed(Math.abs(value), 1);
+  if (/^[0.,]+$/.test(text)) return text;
+  return `${value > 0 ? "+" : "\u2212"}${text}`;
 }
 
 /** How many of how many, with the unit: "3 of 3 holdings", "1 of 1 holding". */

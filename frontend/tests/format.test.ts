@@ -26,10 +26,23 @@ describe("formatting rules", () => {
   });
 
   it("writes a drift in signed percentage points, zero without a sign", () => {
-    expect(points(4.44)).toBe("+4.4 pts");
-    expect(points(-2)).toBe("\u22122.0 pts");
-    expect(points(0.04)).toBe("0.0 pts");
-    expect(points(-0.04)).toBe("0.0 pts");
+    expect(points(4.44)).toBe("+4.4");
+    expect(points(-2)).toBe("\u22122.0");
+    expect(points(0.04)).toBe("0.0");
+    expect(points(-0.04)).toBe("0.0");
+  });
+
+  it("rounds as the backend's prose does: the exact binary value, an exact tie to even", () => {
+    // 0.1945 * 100 is 19.4499999…: down, as Python's f"{x:.1f}" (Intl would say 19.5).
+    expect(chance(0.1945)).toBe("19.4%");
+    // 12.25 and 0.25 are exact ties: to the even digit, as Python (toFixed would go up).
+    expect(percent(12.25)).toBe("12.2%");
+    expect(percent(12.35)).toBe("12.3%");
+    expect(percent(0.75)).toBe("0.8%");
+    expect(dollars(33604.5)).toBe("$33,604");
+    expect(dollars(33605.5)).toBe("$33,606");
+    expect(dollars(-1200.4)).toBe("-$1,200");
+    expect(dollars(-0.4)).toBe("$0");
   });
 
   it("counts with the unit, singular for one", () => {
