@@ -66,7 +66,7 @@ function Contents({ parts }: { parts: Part[] }) {
       <ul className="flex gap-1 overflow-x-auto whitespace-nowrap text-sm">
         {parts.map((part) => (
           <li key={part.id}>
-            <a href={`#${part.id}`} className="inline-block rounded-md px-3 py-1.5 font-medium text-sky-800 hover:bg-sky-50">
+            <a href={`#${part.id}`} className="inline-block rounded-md px-2 py-1.5 font-medium text-sky-800 hover:bg-sky-50 sm:px-3">
               {part.title}
             </a>
           </li>
@@ -133,7 +133,7 @@ export default function JobResults({ job }: { job: Job }) {
     },
     {
       id: "report",
-      title: "Written report",
+      title: "Report",
       step: "report",
       body: reportText ? (
         <details className="group">

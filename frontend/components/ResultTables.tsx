@@ -10,9 +10,10 @@ import type { ReactNode } from "react";
 import { BASE_WORDS, dollars, integer, percent, points } from "@/lib/format";
 import type { AllocationRow, ReportAnalysis, Trade, YearBand } from "@/lib/types";
 
-const FIGURE = "whitespace-nowrap px-3 py-2 text-right tabular-nums";
-const HEAD = "whitespace-nowrap px-3 py-2 text-right font-semibold";
-const NAME = "px-3 py-2 text-left";
+// Figures never wrap; headers wrap only between words; narrow padding keeps a phone's table whole.
+const FIGURE = "whitespace-nowrap px-2 py-2 text-right tabular-nums sm:px-3";
+const HEAD = "px-2 py-2 text-right align-bottom font-semibold sm:px-3";
+const NAME = "px-2 py-2 text-left sm:px-3";
 
 function Table({ caption, head, children }: { caption: ReactNode; head: ReactNode; children: ReactNode }) {
   return (
@@ -45,8 +46,8 @@ function Drift({ drift }: { drift: number | null }) {
         : ["On target", "bg-emerald-100 text-emerald-900", "="];
   return (
     <>
-      {rounded !== 0 && <span className="mr-2">{points(drift)}</span>}
-      <span className={`inline-block rounded px-1.5 py-0.5 text-xs font-medium ${style}`}>
+      {rounded !== 0 && <span className="sm:mr-2">{points(drift)}</span>}
+      <span className={`mt-1 block w-fit rounded px-1.5 py-0.5 text-xs font-medium max-sm:ml-auto sm:mt-0 sm:inline-block ${style}`}>
         <span aria-hidden>{mark} </span>
         {word}
       </span>
@@ -99,7 +100,7 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
                   Target
                 </th>
                 <th scope="col" className={HEAD}>
-                  Drift (points)
+                  Drift <span className="font-normal">(points)</span>
                 </th>
               </>
             }

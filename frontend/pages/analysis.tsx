@@ -38,7 +38,8 @@ function StartAnalysis() {
     <Card title="Run an analysis">
       <p className="mb-4 text-slate-700">
         Alex classifies any holdings it does not know yet, then writes a report, draws charts and projects your
-        retirement in parallel. It takes a few minutes; you can watch every step here.
+        retirement in parallel. You can watch every step here, with its time, as it runs.
+        {portfolio.data && !portfolio.data.classifies && " Without a language model it takes a few seconds."}
       </p>
       {portfolio.error && <ErrorNotice message={portfolio.error} onRetry={portfolio.reload} />}
       {portfolio.data && portfolio.data.gaps.length > 0 && portfolio.data.analyzable && (
