@@ -50,8 +50,8 @@ interface Part {
 function Section({ job, part }: { job: Job; part: Part }) {
   const missing = whyMissing(job, part.step);
   return (
-    <section id={part.id} aria-labelledby={`${part.id}-title`} className="scroll-mt-14 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
-      <h2 id={`${part.id}-title`} className="mb-4 text-lg font-semibold text-slate-900">
+    <section id={part.id} aria-labelledby={`${part.id}-heading`} className="scroll-mt-14 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+      <h2 id={`${part.id}-heading`} className="mb-4 text-lg font-semibold text-slate-900">
         {part.title}
       </h2>
       {part.body ?? <Empty>{missing ?? part.none}</Empty>}
@@ -84,6 +84,7 @@ export default function JobResults({ job }: { job: Job }) {
   const chartsStep = job.steps.charts;
   // The notice is said once, above; the texts that repeat it drop their line.
   const reportText = report && withoutNotice(report.markdown, offlineNotice(job.steps.report));
+  const sections = report?.sections?.length ?? 0;
   const parts: Part[] = [
     {
       id: "allocation",
@@ -138,7 +139,7 @@ export default function JobResults({ job }: { job: Job }) {
       body: reportText ? (
         <details className="group">
           <summary className="cursor-pointer font-medium text-sky-800">
-            Read the written report{report?.sections?.length ? ` (${report.sections.length} sections)` : ""}
+            Read the written report{sections ? ` (${sections} ${sections === 1 ? "section" : "sections"})` : ""}
           </summary>
           <div className="mt-4">
             <Markdown text={reportText} />

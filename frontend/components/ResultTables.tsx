@@ -46,7 +46,7 @@ function Drift({ drift }: { drift: number | null }) {
         : ["On target", "bg-emerald-100 text-emerald-900", "="];
   return (
     <>
-      {rounded !== 0 && <span className="sm:mr-2">{points(drift)}</span>}
+      {rounded !== 0 && <span className="sm:mr-2">{points(drift)}</span>}{" "}
       <span className={`mt-1 block w-fit rounded px-1.5 py-0.5 text-xs font-medium max-sm:ml-auto sm:mt-0 sm:inline-block ${style}`}>
         <span aria-hidden>{mark} </span>
         {word}
@@ -196,7 +196,7 @@ export function BandsTable({ bands }: { bands: YearBand[] }) {
       {bandRows(bands).map((band) => (
         <tr key={band.year} className={band === retiring ? "bg-amber-50" : undefined}>
           <th scope="row" className={`${FIGURE} font-normal`}>
-            {band === retiring && <span className="mr-1 text-xs text-amber-900">retire</span>}
+            {band === retiring && <span className="text-xs text-amber-900">retire</span>}{" "}
             {integer(byAge ? band.age! : band.year)}
           </th>
           <td className={FIGURE}>{dollars(band.p10)}</td>

@@ -34,4 +34,21 @@ describe("starting an analysis", () => {
     expect(await screen.findByText(gap)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Start analysis" })).toBeEnabled();
   });
+
+  it("promises no duration it cannot keep: seconds offline, step times otherwise", async () => {
+    vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [], analyzable: true, reason: null, classifies: false }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    const card = (await screen.findByText(/Without a language model it takes a few seconds/)).closest("section")!;
+    expect(card).toHaveTextContent("every step here, with its time, as it runs");
+    expect(card).not.toHaveTextContent("a few minutes");
+  });
+
+  it("says nothing of seconds when a language model will write", async () => {
+    vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [], analyzable: true, reason: null, classifies: true }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    expect(await screen.findByRole("button", { name: "Start analysis" })).toBeEnabled();
+    expect(screen.queryByText(/few seconds|few minutes/)).toBeNull();
+  });
 });
