@@ -17,8 +17,8 @@ from agents.exceptions import ModelBehaviorError, UserError
 from pydantic import ValidationError
 
 from runtime import metrics
-from runtime.model_choice import OFFLINE
-from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
+from runtime.model_choice import OFFLINE, OFFLINE_NOTICE
+from runtime.model_factory import OfflineModel
 from runtime.tracing import configure_tracing
 from shared.db import Database, Jobs
 from shared.errors import InvalidModelOutput, ModelThrottled

@@ -9,6 +9,13 @@ log = logging.getLogger(__name__)
 
 OFFLINE = "offline"
 
+# What a person reads about an offline result: what it is, and who can change it and how.
+OFFLINE_NOTICE = (
+    "Written without a language model: the figures are Alex's exact calculations and the"
+    " wording is template text. For written advice, whoever runs Alex sets ALEX_MODEL to a"
+    " language model (see the README's Configuration)."
+)
+
 
 def model_name(settings: Settings | None = None) -> str:
     """The LiteLLM model string the agents use, or "offline"."""

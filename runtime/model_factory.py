@@ -3,7 +3,8 @@
 The offline model (`ALEX_MODEL=offline`, or the default when no model is configured and no AWS
 credentials exist) is deterministic: it calls the agent's real tools, then writes plain text from
 their results with the agent's own template. Everything it writes is labelled as produced without
-a language model. It lets the product run anywhere; it is not a substitute for a model.
+a language model, once for the whole result (`summary_payload.produced_by`) and on each step it
+wrote. It lets the product run anywhere; it is not a substitute for a model.
 """
 
 import logging
@@ -26,10 +27,6 @@ log = logging.getLogger(__name__)
 # LiteLLM fetches a price list from the internet on import unless told to use its own copy.
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
 
-OFFLINE_NOTICE = (
-    "Written without a language model: Alex's offline mode assembled this text from the"
-    " calculated figures. Configure a model for a written analysis."
-)
 
 # A planned tool call (name and arguments), and the writer that turns tool results into text.
 ToolCall = tuple[str, dict[str, Any]]

@@ -221,7 +221,7 @@ export type VerdictLevel = "on_track" | "at_risk" | "off_track";
 
 export interface RetirementVerdict {
   level: VerdictLevel;
-  /** Percent, one decimal, as in the projection. */
+  /** A fraction from 0 to 1, as the projection's (0.194 is 19.4%). */
   success_probability: number;
   /** The chance in words: "about 1 in 5", "about 9 in 10". */
   chance_words: string;
@@ -229,13 +229,15 @@ export interface RetirementVerdict {
 
 export type ImprovementKind = "retire_later" | "contribute_more" | "lower_income";
 
-/** One lever changed and the Monte Carlo run again (same seed); best first. */
+/** One lever changed and the Monte Carlo run again (same seed); best first, at most 3, only
+ * changes that raise the chance (none when the plan is certain already). */
 export interface RetirementImprovement {
   kind: ImprovementKind;
   /** Short, e.g. "Retire 3 years later (at 68)". */
   label: string;
   /** One sentence: the change and what it does to the chance. */
   detail: string;
+  /** The chance with this change, a fraction from 0 to 1 (same markets as the projection). */
   success_probability: number;
 }
 

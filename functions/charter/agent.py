@@ -142,7 +142,7 @@ charter = Agent[CharterContext](
 
 def offline_model() -> OfflineModel:
     """Lists the options, then takes every chart with data (up to the maximum) as the analytics
-    words it, each description labelled as chosen without a language model."""
+    words it."""
     return OfflineModel(calls=[("list_chart_options", {})], writer=_offline_selection)
 
 

@@ -31,9 +31,6 @@ Answer with JSON only, no other text, in this shape:
 {DATA_RULE}
 """
 
-# Offline, each description starts with this, so no reader mistakes it for a model's writing.
-OFFLINE_LABEL = "Chosen without a language model."
-
 
 def charts_prompt(portfolio: Portfolio) -> str:
     valuation = portfolio.valuation
@@ -55,8 +52,9 @@ def charts_prompt(portfolio: Portfolio) -> str:
 
 
 def offline_description(description: str) -> str:
-    """The analytics' description, labelled, and cut at a word when it names many symbols."""
-    text = f"{OFFLINE_LABEL} {description}"
+    """The analytics' description, cut at a word when it names many symbols. Not labelled: the
+    job's one notice (`summary_payload.produced_by`) says the charts were chosen offline."""
+    text = description
     if len(text) <= MAX_DESCRIPTION:
         return text
     return text[: MAX_DESCRIPTION - 1].rsplit(" ", 1)[0].rstrip(",.;") + "…"

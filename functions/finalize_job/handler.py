@@ -4,33 +4,55 @@ The summary is assembled by code from what the steps stored; no model writes it.
 """
 
 import asyncio
+from collections.abc import Collection
 from typing import Any
 
 from runtime.handlers import database, step_handler
+from runtime.model_choice import OFFLINE, OFFLINE_NOTICE
 from runtime.steps import run_step
 from shared.analytics import Valuation, coverage_gaps
+from shared.analytics.prose import dollars, percent
 from shared.db import Database, Jobs
 from shared.portfolio import load_portfolio
 from shared.schemas import Job, StepInput
 from state_machines.steps import BRANCHES, FINALIZE, START
 
 
+def produced_by(writers: Collection[str | None]) -> dict[str, Any]:
+    """One notice for the whole result: a language model wrote it, or the offline templates did
+    (any part offline makes the whole offline: its words are not a model's)."""
+    models = sorted({name for name in writers if name not in (None, OFFLINE, "none")})
+    if OFFLINE in writers or not models:
+        return {"mode": "offline", "model": None, "message": OFFLINE_NOTICE}
+    model = ", ".join(models)
+    return {
+        "mode": "model",
+        "model": model,
+        "message": f"Written by the language model {model} from Alex's calculations: every"
+        " figure in the text was checked against them. It is general information, not advice.",
+    }
+
+
 def summary(job: Job, valuation: Valuation) -> dict[str, Any]:
     """The headline figures of a finished analysis, what it could not see, and what wrote
-    each part."""
+    each part (and, once, the whole)."""
     total_value = float(valuation.total)
     unclassified = list(valuation.unclassified)
     gaps = coverage_gaps(valuation)
-    projection = (job.retirement_payload or {}).get("projection", {})
+    retirement = job.retirement_payload or {}
+    projection = retirement.get("projection", {})
     charts = list(job.charts_payload or {})
     success = projection.get("success_probability")
-    lines = [f"Portfolio value: ${total_value:,.2f}."]
+    lines = [f"Portfolio value: {dollars(total_value)}."]
     if success is not None:
-        lines.append(f"Chance the target retirement income lasts: {100 * success:.1f}%.")
-    sections = len((job.report_payload or {}).get("sections", []))
-    lines.append(f"{len(charts)} charts and a {sections}-section report.")
+        chance = retirement.get("verdict", {}).get("chance_words")
+        lines.append(
+            f"Chance the target retirement income lasts: {percent(100 * success)}"
+            + (f" ({chance})." if chance else ".")
+        )
     lines += gaps
     prices = job.steps[START.key].notice
+    generated_by = {step.key: job.steps[step.key].generated_by for step in BRANCHES}
     if prices:
         lines.append(prices)
     return {
@@ -43,7 +65,8 @@ def summary(job: Job, valuation: Valuation) -> dict[str, Any]:
         "sustainable_income": projection.get("sustainable_income"),
         "charts": charts,
         "unclassified": unclassified,
-        "generated_by": {step.key: job.steps[step.key].generated_by for step in BRANCHES},
+        "generated_by": generated_by,
+        "produced_by": produced_by(list(generated_by.values())),
     }
 
 

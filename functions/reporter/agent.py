@@ -20,11 +20,13 @@ from pydantic import BaseModel
 from functions.reporter.templates import INSTRUCTIONS, SECTIONS, offline_report
 from runtime.agents import tool
 from runtime.figures import cited_figures, unreturned
-from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
+from runtime.model_factory import OfflineModel
 from shared.analytics import (
     Breakdown,
     PortfolioBreakdowns,
+    RebalancePlan,
     RetirementInputs,
+    RiskIndicators,
     YearBand,
     all_breakdowns,
     coverage_gaps,
@@ -33,6 +35,7 @@ from shared.analytics import (
     retirement_inputs,
     risk_indicators,
 )
+from shared.analytics.analysis import ReportAnalysis, report_analysis
 from shared.analytics.taxonomy import display_name
 from shared.portfolio import Portfolio
 
@@ -49,6 +52,22 @@ class ReportContext:
     @cached_property
     def breakdowns(self) -> PortfolioBreakdowns:
         return all_breakdowns(self.portfolio.valuation)
+
+    @cached_property
+    def plan(self) -> RebalancePlan:
+        user = self.portfolio.user
+        return plan_rebalance(
+            self.portfolio.valuation, user.asset_class_targets, user.region_targets
+        )
+
+    @cached_property
+    def risk(self) -> RiskIndicators:
+        return risk_indicators(self.portfolio.valuation)
+
+    @cached_property
+    def analysis(self) -> ReportAnalysis:
+        """The report's structured parts, from the same analytics as the tools' figures."""
+        return report_analysis(self.portfolio.valuation, self.plan, self.risk)
 
     def record(self, result: dict[str, Any]) -> str:
         output = json.dumps(result)
@@ -158,12 +177,7 @@ def get_drift_and_rebalancing(context: RunContextWrapper[ReportContext]) -> str:
     each account that brings drift back within the band, the trades themselves (account, buy or
     sell, symbol, dollars, shares, price), the total traded, and notes on what the plan could
     not do."""
-    portfolio = context.context.portfolio
-    plan = plan_rebalance(
-        portfolio.valuation,
-        portfolio.user.asset_class_targets,
-        portfolio.user.region_targets,
-    )
+    plan = context.context.plan
     result = plan.model_dump(mode="json", exclude={"trades": {"__all__": {"account_id"}}})
     result["total_traded"] = float(sum((t.amount for t in plan.trades), Decimal(0)))
     return context.context.record(result)
@@ -174,9 +188,7 @@ def get_risk_indicators(context: RunContextWrapper[ReportContext]) -> str:
     """Concentration and risk over invested value: the largest holding and its weight (percent),
     the Herfindahl index and effective number of holdings, value in single stocks versus funds,
     and North America's share against its share of global equity markets (home bias, points)."""
-    return context.context.record(
-        risk_indicators(context.context.portfolio.valuation).model_dump(mode="json")
-    )
+    return context.context.record(context.context.risk.model_dump(mode="json"))
 
 
 @tool
@@ -258,7 +270,7 @@ def offline_model() -> OfflineModel:
     """Every tool once, with the person's own plan, then the plain templated report."""
     return OfflineModel(
         calls=[(tool.name, {}) for tool in TOOLS],
-        writer=lambda results: offline_report(results, OFFLINE_NOTICE),
+        writer=offline_report,
     )
 
 

@@ -36,7 +36,11 @@ async def write_report(db: Database, request: StepInput, model: Model) -> dict[s
             validate=lambda text: validate_report(text, context.outputs),
         )
         report = outcome.value
-        payload = {"markdown": report.markdown, "sections": report.sections}
+        payload = {
+            "markdown": report.markdown,
+            "sections": report.sections,
+            "analysis": context.analysis.model_dump(mode="json"),
+        }
         store_result(db, request, REPORT, outcome, payload)
         return {"sections": len(report.sections), "characters": len(report.markdown)}
 

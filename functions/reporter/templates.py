@@ -10,6 +10,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from runtime.prompts import DATA_RULE, user_data
+from shared.analytics.analysis import BASE_WORDS
+from shared.analytics.prose import dollars, percent, points, whole
 
 SECTIONS: Final = (
     "Executive summary",
@@ -50,9 +52,13 @@ with at least a few sentences under each (a title line above the first is fine):
 Rules for figures:
 - Every number you write (dollar amounts, percentages, ages, years, counts) must be one the
   tools returned, copied as returned or rounded (to fewer decimals, or to whole thousands such
-  as $123,000). Write dollars as $12,345.67 and percentages as 45.2%. Never add, subtract or
-  otherwise compute a new figure, not even a calendar year or a count: if you need one that no
-  tool gives, describe it in words instead.
+  as $123,000). Write dollars in whole dollars with thousands separators ($12,346, never
+  cents), percentages with one decimal (45.2%), and ages, years and counts as whole numbers
+  with separators (10,000). Never add, subtract or otherwise compute a new figure, not even a
+  calendar year or a count: if you need one that no tool gives, describe it in words instead.
+- Shares have different bases: say which with every percentage. Breakdowns are of the total
+  (incl. cash and unclassified value); drift rows say theirs (`base`: "total" is classified
+  value incl. cash, "invested" is classified holdings); risk shares are of all holdings.
 - Say "points" for drift (e.g. 3.2 points over target), not a percentage.
 - In Recommendations, name the concrete trades of the rebalancing plan (account, buy or sell,
   symbol, amount), and mention symbols that are unpriced or unclassified.
@@ -81,19 +87,20 @@ def report_prompt(display_name: str) -> str:
 
 # --- The offline report ------------------------------------------------------------------------
 # Plain sentences filled from the tools' JSON: every figure is copied from a tool's output,
-# formatted with `money` and `percent`, so it passes the same figure check as a model's report.
+# written with `shared.analytics.prose` (whole dollars, one-decimal percentages, whole counts),
+# so it passes the same figure check as a model's report and reads like the SPA's tables.
+
+TOTAL = "of total"  # breakdowns: shares of everything, cash and unclassified value included
 
 
-def money(amount: float | Decimal | str) -> str:
+def price(amount: float | Decimal | str) -> str:
+    """A price per share keeps its cents: it is a quote, not an amount of money held."""
     return f"${Decimal(str(amount)):,.2f}"
 
 
-def percent(share: float | Decimal | str) -> str:
-    return f"{Decimal(str(share))}%"
-
-
-def offline_report(results: Mapping[str, Any], notice: str) -> str:
-    """The report from the tools' outputs (JSON text by tool name), labelled with `notice`."""
+def offline_report(results: Mapping[str, Any]) -> str:
+    """The report from the tools' outputs (JSON text by tool name). It carries no offline label:
+    the job's one notice (`summary_payload.produced_by`) says how it was written."""
     data = {name: json.loads(output) if output else {} for name, output in results.items()}
     writers: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
         "Executive summary": _summary,
@@ -105,20 +112,30 @@ def offline_report(results: Mapping[str, Any], notice: str) -> str:
         "Disclaimer": lambda _: [DISCLAIMER],
     }
     name = data.get("get_profile", {}).get("name", "you")
-    parts = [f"> {notice}", f"# Portfolio report for {name}"]
+    parts = [f"# Portfolio report for {name}"]
     for heading in SECTIONS:
         parts += [f"## {heading}", "\n\n".join(writers[heading](data))]
     return "\n\n".join(parts) + "\n"
 
 
-def _listed(title: str, rows: Sequence[Mapping[str, Any]]) -> list[str]:
-    """A titled list of breakdown rows (name, dollars, percent), or nothing for no rows."""
+def _listed(title: str, rows: Sequence[Mapping[str, Any]], base: str) -> list[str]:
+    """A titled list of breakdown rows (name, dollars, percent of `base`), or nothing."""
     if not rows:
         return []
     items = "\n".join(
-        f"- {row['name']}: {money(row['value'])} ({percent(row['percentage'])})" for row in rows
+        f"- {row['name']}: {dollars(row['value'])} ({percent(row['percentage'])} {base})"
+        for row in rows
     )
     return [f"{title}\n\n{items}"]
+
+
+def account_label(name: str, kind: str) -> str:
+    """ "401k (401(k))" reads as a stutter: the type is added only when the name does not say it."""
+
+    def plain(text: str) -> str:
+        return "".join(c for c in text.casefold() if c.isalnum())
+
+    return name if plain(kind) in plain(name) else f"{name} ({kind})"
 
 
 def _summary(data: Mapping[str, Any]) -> list[str]:
@@ -126,12 +143,12 @@ def _summary(data: Mapping[str, Any]) -> list[str]:
     outlook = data["get_retirement_outlook"]
     accounts = summary["account_count"]
     return [
-        f"{profile['name']}, your portfolio is worth {money(summary['total_value'])} across"
-        f" {accounts} account{'s' if accounts != 1 else ''}: {money(summary['invested'])}"
-        f" invested and {money(summary['cash'])} in cash.",
-        f"With {profile['years_until_retirement']} years to retirement and"
-        f" {money(profile['annual_contribution'])} contributed a year, the projection pays your"
-        f" target income of {money(profile['target_retirement_income'])} a year in"
+        f"{profile['name']}, your portfolio is worth {dollars(summary['total_value'])} across"
+        f" {whole(accounts)} account{'s' if accounts != 1 else ''}:"
+        f" {dollars(summary['invested'])} invested and {dollars(summary['cash'])} in cash.",
+        f"With {whole(profile['years_until_retirement'])} years to retirement and"
+        f" {dollars(profile['annual_contribution'])} contributed a year, the projection pays your"
+        f" target income of {dollars(profile['target_retirement_income'])} a year in"
         f" {percent(outlook['success_probability_percent'])} of simulated markets.",
         *(["What this analysis could not see:", *summary["gaps"]] if summary["gaps"] else []),
     ]
@@ -146,7 +163,7 @@ _SOURCES = {
 
 def _prices(summary: Mapping[str, Any]) -> list[str]:
     rows = "\n".join(
-        f"- {p['symbol']}: {money(p['price'])} ({_SOURCES[p['source']]}, as of {p['as_of']}"
+        f"- {p['symbol']}: {price(p['price'])} ({_SOURCES[p['source']]}, as of {p['as_of']}"
         f"{', stale' if p['stale'] else ''})"
         for p in summary["prices"]
         if p["price"] is not None
@@ -159,12 +176,12 @@ def _holdings(data: Mapping[str, Any]) -> list[str]:
     if not summary["accounts"]:
         return ["You have no accounts yet: add your accounts and positions to see your holdings."]
     accounts = "\n".join(
-        f"- {a['name']} ({a['type']}): {money(a['total'])}, {percent(a['percentage'])} of the"
-        f" portfolio, of which {money(a['cash'])} cash"
+        f"- {account_label(a['name'], a['type'])}: {dollars(a['total'])},"
+        f" {percent(a['percentage'])} of the portfolio, of which {dollars(a['cash'])} cash"
         for a in summary["accounts"]
     )
     lines = [f"Your accounts:\n\n{accounts}"]
-    lines += _listed("Your largest holdings, with cash:", breakdowns["top_holdings"])
+    lines += _listed("Your largest holdings, with cash:", breakdowns["top_holdings"], TOTAL)
     lines += _prices(summary)
     if summary["unpriced_symbols"]:
         lines.append(f"Without a price, so not valued: {', '.join(summary['unpriced_symbols'])}.")
@@ -174,14 +191,20 @@ def _holdings(data: Mapping[str, Any]) -> list[str]:
 def _allocation(data: Mapping[str, Any]) -> list[str]:
     breakdowns, plan = data["get_breakdowns"], data["get_drift_and_rebalancing"]
     drifts = "\n".join(
-        f"- {d['name']}: {percent(d['actual'])} against a target of {percent(d['target'])}"
-        f" ({d['drift']} points{', outside the band' if d['outside_band'] else ''})"
+        f"- {d['name']}: {percent(d['actual'])} {BASE_WORDS[d['base']]} against a target of"
+        f" {percent(d['target'])} ({points(d['drift'])}"
+        f" {'over' if float(d['drift']) > 0 else 'under' if float(d['drift']) < 0 else 'off'}"
+        f"{', outside the band' if d['outside_band'] else ''})"
         for d in plan["before"]
     )
     return [
-        *_listed("By asset class:", breakdowns["asset_class"]),
-        *_listed("By region:", breakdowns["region"]),
-        f"Drift from your targets (the band is {plan['band']} points either side):\n\n{drifts}",
+        *_listed("By asset class:", breakdowns["asset_class"], TOTAL),
+        *_listed("By region:", breakdowns["region"], TOTAL),
+        "Drift leaves out holdings without allocation data, whose class and region are unknown:"
+        " asset classes are shares of classified holdings and cash (of total incl. cash),"
+        " regions shares of classified holdings (of invested).",
+        f"Drift from your targets (the band is {whole(plan['band'])} points either side):"
+        f"\n\n{drifts}",
     ]
 
 
@@ -193,17 +216,17 @@ def _risk(data: Mapping[str, Any]) -> list[str]:
             " measure. Once you hold investments, this section shows how spread out they are."
         ]
     lines = [
-        *_listed("By sector:", breakdowns["sector"]),
+        *_listed("By sector:", breakdowns["sector"], TOTAL),
         f"Your largest holding, {risk['largest_holding']}, is"
-        f" {percent(risk['largest_holding_weight'])} of invested value; the portfolio is as"
-        f" concentrated as {risk['effective_holdings']} equal holdings.",
-        *_listed("How the money is held:", risk["vehicles"]["slices"]),
+        f" {percent(risk['largest_holding_weight'])} of all holdings; the portfolio is as"
+        f" concentrated as {risk['effective_holdings']:.1f} equal holdings.",
+        *_listed("How the money is held:", risk["vehicles"]["slices"], "of all holdings"),
     ]
     if risk["north_america_share"] is not None:
         lines.append(
             f"North America is {percent(risk['north_america_share'])} of classified invested"
             f" value, against {percent(risk['global_north_america_share'])} of global equity"
-            f" markets ({risk['home_bias']} points of home bias)."
+            f" markets ({points(risk['home_bias'])} of home bias)."
         )
     return lines
 
@@ -212,18 +235,18 @@ def _retirement(data: Mapping[str, Any]) -> list[str]:
     outlook = data["get_retirement_outlook"]
     at_retirement = outlook["balance_at_retirement"]
     lines = [
-        f"In {outlook['paths']} simulated markets, your target income of"
-        f" {money(outlook['target_income'])} a year is paid in full through retirement in"
+        f"In {whole(outlook['paths'])} simulated markets, your target income of"
+        f" {dollars(outlook['target_income'])} a year is paid in full through retirement in"
         f" {percent(outlook['success_probability_percent'])} of them. The income paid in full"
-        f" in nine markets out of ten is {money(outlook['sustainable_income'])} a year.",
-        f"At retirement the portfolio is worth {money(at_retirement['p50'])} in the median"
-        f" market, between {money(at_retirement['p10'])} and {money(at_retirement['p90'])} in"
-        " eight markets out of ten, in today's dollars.",
+        f" in nine markets out of ten is {dollars(outlook['sustainable_income'])} a year.",
+        f"At retirement the portfolio is worth {dollars(at_retirement['p50'])} in the median"
+        f" market, between {dollars(at_retirement['p10'])} and {dollars(at_retirement['p90'])}"
+        " in eight markets out of ten, in today's dollars.",
     ]
     if outlook["median_depletion_age"] is not None:
         lines.append(
             f"Where the money runs out, it does so at a median age of"
-            f" {outlook['median_depletion_age']}."
+            f" {whole(outlook['median_depletion_age'])}."
         )
     lines += outlook["notes"]
     return lines
@@ -233,7 +256,7 @@ def _recommendations(data: Mapping[str, Any]) -> list[str]:
     plan, summary = data["get_drift_and_rebalancing"], data["get_portfolio_summary"]
     outlook = data["get_retirement_outlook"]
     trades = "\n".join(
-        f"- {t['account_name']}: {t['action']} {money(t['amount'])} of {t['symbol']}"
+        f"- {t['account_name']}: {t['action']} {dollars(t['amount'])} of {t['symbol']}"
         for t in plan["trades"]
     )
     lines = [
@@ -244,13 +267,14 @@ def _recommendations(data: Mapping[str, Any]) -> list[str]:
     lines += plan["notes"]
     if outlook["sustainable_income"] < outlook["target_income"]:
         lines.append(
-            f"Your target income of {money(outlook['target_income'])} is above the"
-            f" {money(outlook['sustainable_income'])} paid in full in nine markets out of ten:"
+            f"Your target income of {dollars(outlook['target_income'])} is above the"
+            f" {dollars(outlook['sustainable_income'])} paid in full in nine markets out of ten:"
             " contributing more, retiring later or lowering the target would close the gap."
         )
     if summary["unclassified_symbols"]:
         lines.append(
-            f"Classify {', '.join(summary['unclassified_symbols'])} (run the analysis with a"
-            " language model configured) so their value counts toward your targets."
+            f"Classify {', '.join(summary['unclassified_symbols'])} so their value counts toward"
+            " your targets: an analysis run with a language model classifies them (whoever runs"
+            " Alex sets ALEX_MODEL, see the README)."
         )
     return lines

@@ -17,9 +17,11 @@ from pydantic import BaseModel, Field, ValidationError, model_validator
 from functions.retirement.templates import INSTRUCTIONS
 from runtime.agents import BadToolArguments, tool
 from runtime.figures import unreturned
-from runtime.model_factory import OFFLINE_NOTICE, OfflineModel
+from runtime.model_factory import OfflineModel
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
-from shared.analytics.montecarlo import PERCENTILES, SUSTAINABLE_SUCCESS
+from shared.analytics.montecarlo import PERCENTILES, SUSTAINABLE_SUCCESS, changed_plan
+from shared.analytics.outlook import Improvement, Verdict, improvements, verdict
+from shared.analytics.prose import dollars, percent, whole
 
 YEARS_INTO_RETIREMENT_SHOWN = 10
 MAX_YEARS_EARLIER, MAX_YEARS_LATER = 10, 15
@@ -43,23 +45,10 @@ class Changes(BaseModel):
         return self
 
     def applied_to(self, plan: RetirementInputs) -> RetirementInputs:
-        years = plan.years_until_retirement + self.retirement_delay_years
-        if years < 0:
-            raise BadToolArguments(
-                f"the plan retires in {plan.years_until_retirement} years: it cannot retire"
-                f" {-self.retirement_delay_years} years earlier"
-            )
-        changed: dict[str, Any] = {"years_until_retirement": years}
-        if plan.current_age is not None and plan.retirement_years is None:
-            # Keep the income planned to the same age: a later retirement means fewer years of it.
-            changed["retirement_years"] = max(
-                plan.years_in_retirement - self.retirement_delay_years, 1
-            )
-        if self.target_income is not None:
-            changed["target_income"] = self.target_income
-        if self.annual_contribution is not None:
-            changed["annual_contribution"] = self.annual_contribution
-        return RetirementInputs.model_validate({**plan.model_dump(), **changed})
+        try:
+            return changed_plan(plan, **self.model_dump())
+        except ValueError as error:
+            raise BadToolArguments(str(error)) from error
 
     @property
     def label(self) -> str:
@@ -98,21 +87,26 @@ class RetirementContext:
 
     plan: RetirementInputs
     baseline: RetirementProjection
+    verdict: Verdict
+    improvements: list[Improvement]
     outputs: list[str] = field(default_factory=list)
     variations: dict[str, Variation] = field(default_factory=dict)
 
     @classmethod
     def for_plan(cls, plan: RetirementInputs) -> "RetirementContext":
-        return cls(plan=plan, baseline=project_retirement(plan))
+        """The plan's projection, verdict and improvements, all computed before the agent runs."""
+        baseline = project_retirement(plan)
+        return cls(
+            plan=plan,
+            baseline=baseline,
+            verdict=verdict(baseline.success_probability),
+            improvements=improvements(plan, baseline),
+        )
 
     def returned(self, result: dict[str, Any]) -> str:
         text = json.dumps(result)
         self.outputs.append(text)
         return text
-
-
-def dollars(amount: float) -> str:
-    return f"${amount:,.0f}"
 
 
 def _percent(fraction: float) -> float:
@@ -163,6 +157,15 @@ def _project_current_plan(context: RetirementContext) -> str:
             },
             "simulation": {"paths": baseline.paths, "seed": baseline.seed},
             "notes": list(baseline.notes),
+            "verdict": context.verdict.level.replace("_", " "),
+            "chance_in_words": context.verdict.chance_words,
+            "changes_that_help_most": [
+                {
+                    "change": improvement.label,
+                    "success_probability_percent": _percent(improvement.success_probability),
+                }
+                for improvement in context.improvements
+            ],
         }
     )
 
@@ -302,44 +305,65 @@ def offline_model() -> OfflineModel:
 
 
 def write_offline_narrative(results: Mapping[str, Any]) -> str:
+    """The plain narrative: the verdict, the changes that help most, the percentiles and the
+    variation. It carries no offline label: the job's one notice says how it was written."""
     plan = json.loads(results["project_current_plan"])
     variation = json.loads(results["project_variation"])
-    lines = [f"_{OFFLINE_NOTICE}_", "", "## Retirement projection", ""]
+    verdict = plan["verdict"].capitalize()
+    lines = ["## Retirement projection", ""]
     lines.append(
-        f"The current plan pays {dollars(plan['target_income'])} a year in retirement in"
-        f" {plan['success_probability_percent']:.1f}% of {plan['simulation']['paths']:,}"
-        " simulated markets."
+        f"**{verdict}.** The target income of {dollars(plan['target_income'])} a year lasts"
+        f" through retirement in {percent(plan['success_probability_percent'])} of"
+        f" {whole(plan['simulation']['paths'])} simulated markets: {plan['chance_in_words']}."
         + (
-            f" Retirement starts at age {plan['retirement_age']}."
+            f" Retirement starts at age {whole(plan['retirement_age'])}."
             if plan["retirement_age"] is not None
-            else f" Retirement starts in {plan['years_until_retirement']} years."
+            else f" Retirement starts in {whole(plan['years_until_retirement'])} years."
         )
     )
     lines.append(
-        f"The highest income paid in full in {plan['sustainable_income_success_percent']:g}% of"
-        f" them is {dollars(plan['sustainable_income'])} a year."
+        f"The highest income paid in full in {percent(plan['sustainable_income_success_percent'])}"
+        f" of them is {dollars(plan['sustainable_income'])} a year."
     )
     if plan["median_depletion_age"] is not None:
         lines.append(
             f"Where the money runs out, it does so at a median age of"
-            f" {plan['median_depletion_age']:g}."
+            f" {whole(plan['median_depletion_age'])}."
         )
-    lines += ["", "### Balance percentiles (today's dollars)", ""]
-    lines += ["| year | age | p10 | p50 | p90 |", "|---|---|---|---|---|"]
+    helps = plan["changes_that_help_most"]
+    if helps:
+        lines += ["", "### What would help most", ""]
+        lines += [
+            f"- {change['change']}: the income lasts in"
+            f" {percent(change['success_probability_percent'])} of simulated markets."
+            for change in helps
+        ]
+    lines += [
+        "",
+        "### Balance in weak, typical and strong markets (today's dollars)",
+        "",
+        "Weak, typical and strong markets are the 10th, 50th and 90th percentiles of the"
+        " simulated balances.",
+        "",
+        "| Year | Age | Weak markets | Typical markets | Strong markets |",
+        "|---:|---:|---:|---:|---:|",
+    ]
     for band in plan["balance_percentiles"]:
-        age = "" if band["age"] is None else band["age"]
+        age = "" if band["age"] is None else whole(band["age"])
         lines.append(
-            f"| {band['year']} | {age} | {dollars(band['p10'])} | {dollars(band['p50'])}"
+            f"| {whole(band['year'])} | {age} | {dollars(band['p10'])} | {dollars(band['p50'])}"
             f" | {dollars(band['p90'])} |"
         )
     change = variation["compared_with_current_plan"]
+    points = change["success_probability_change_percentage_points"]
     lines += [
         "",
         f"### Variation: {variation['plan']}",
         "",
-        f"Success probability {variation['success_probability_percent']:.1f}%"
-        f" ({change['success_probability_change_percentage_points']:+.1f} percentage points"
-        f" from the current plan); sustainable income"
+        f"The income lasts in {percent(variation['success_probability_percent'])} of simulated"
+        f" markets ({abs(points):.1f} percentage points {'more' if points >= 0 else 'fewer'}"
+        f" than the current plan); the income paid in full in"
+        f" {percent(plan['sustainable_income_success_percent'])} of them is"
         f" {dollars(variation['sustainable_income'])} a year.",
         "",
         *(f"- {note}" for note in plan["notes"]),

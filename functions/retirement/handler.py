@@ -50,11 +50,14 @@ async def project(db: Database, request: StepInput, model: Model) -> dict[str, A
 
 
 def retirement_payload(context: RetirementContext, outcome: AgentOutcome[str]) -> dict[str, Any]:
-    """The stored result: the plan, the baseline projection (with the chart's bands), the
-    variations the planner ran, and its narrative."""
+    """The stored result: the plan, the baseline projection (with the chart's bands), its verdict
+    and the changes that improve it most (computed by code), the variations the planner ran, and
+    its narrative."""
     return {
         "inputs": context.plan.model_dump(mode="json", exclude={"assumptions"}),
         "projection": context.baseline.model_dump(mode="json"),
+        "verdict": context.verdict.model_dump(mode="json"),
+        "improvements": [i.model_dump(mode="json") for i in context.improvements],
         "variations": [v.model_dump(mode="json") for v in context.variations.values()],
         "narrative": outcome.value,
     }

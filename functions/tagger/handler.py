@@ -22,7 +22,8 @@ snapstart.prepare()
 
 SKIPPED = (
     "Skipped: no language model is configured (offline mode), so instruments without"
-    " allocation data stay unclassified rather than guessed. Configure a model to classify them."
+    " allocation data stay unclassified rather than guessed. To classify them, whoever runs Alex"
+    " sets ALEX_MODEL to a language model (see the README's Configuration)."
 )
 
 

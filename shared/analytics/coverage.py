@@ -3,11 +3,12 @@ once, in the same sentences, by the summary, the report and the charts."""
 
 from decimal import Decimal
 
+from shared.analytics.prose import dollars, percent
 from shared.analytics.valuation import Valuation
 
 
 def _share(part: Decimal, whole: Decimal) -> str:
-    return f"{100 * part / whole:.1f}%" if whole else "all"
+    return percent(100 * part / whole) if whole else "all"
 
 
 def coverage_gaps(valuation: Valuation) -> list[str]:
@@ -28,7 +29,7 @@ def coverage_gaps(valuation: Valuation) -> list[str]:
             {h.symbol for h in valuation.holdings if h.value and not h.is_classified}
         )
         gaps.append(
-            f"${valuation.unclassified_value:,.2f}"
+            f"{dollars(valuation.unclassified_value)}"
             f" ({_share(valuation.unclassified_value, valuation.total)} of the portfolio's value)"
             f" is in holdings not yet classified ({', '.join(priced_unclassified)}): it is shown"
             " as Unclassified, and drift against the targets is measured without it."

@@ -14,7 +14,7 @@ stocks), and the result says how much was treated so. The same inputs and seed g
 """
 
 import math
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 import numpy as np
 from pydantic import Field, model_validator
@@ -127,6 +127,33 @@ def retirement_inputs(user: User, valuation: Valuation) -> RetirementInputs:
         target_income=float(user.target_retirement_income),
         current_age=user.current_age,
     )
+
+
+def changed_plan(
+    plan: RetirementInputs,
+    retirement_delay_years: int = 0,
+    target_income: float | None = None,
+    annual_contribution: float | None = None,
+) -> RetirementInputs:
+    """The plan with some of its levers moved; anything not given stays as it is.
+
+    Retiring later keeps the income planned to the same age (fewer years of it), and keeps the
+    years simulated the same, so the variation sees the same simulated markets as the plan.
+    """
+    years = plan.years_until_retirement + retirement_delay_years
+    if years < 0:
+        raise ValueError(
+            f"the plan retires in {plan.years_until_retirement} years: it cannot retire"
+            f" {-retirement_delay_years} years earlier"
+        )
+    changed: dict[str, Any] = {"years_until_retirement": years}
+    if plan.current_age is not None and plan.retirement_years is None:
+        changed["retirement_years"] = max(plan.years_in_retirement - retirement_delay_years, 1)
+    if target_income is not None:
+        changed["target_income"] = target_income
+    if annual_contribution is not None:
+        changed["annual_contribution"] = annual_contribution
+    return RetirementInputs.model_validate({**plan.model_dump(), **changed})
 
 
 def project_retirement(inputs: RetirementInputs) -> RetirementProjection:

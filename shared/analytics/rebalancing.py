@@ -1,9 +1,10 @@
 """Drift from the user's targets, and a plan of trades that brings it back within a band.
 
-Drift is actual % minus target %, in percentage points, in two dimensions:
-- asset class: the share of classified value, account cash included (cash is an asset class);
+Drift is actual % minus target %, in percentage points, to one decimal, in two dimensions:
+- asset class: the share of classified value, account cash included (cash is an asset class):
+  the base called "total";
 - region: the share of invested, classified value (cash has no region), where a target of
-  "international" means every region outside North America.
+  "international" means every region outside North America: the base called "invested".
 Value without allocation data is left out of both (and never traded): its drift is unknowable.
 
 The plan is greedy and conservative. Every drift, in both dimensions, ends between where it
@@ -63,12 +64,19 @@ _MAX_STEPS = 100  # a plan longer than this would help no one; greedy plans end 
 _SHORTLIST = 12  # sources and sinks weighed per account and step (a typical account: all)
 
 
+DriftBase = Literal["total", "invested"]
+
+
 class Drift(Result):
     dimension: DriftDimension
     key: str
     name: str
-    actual: Points = Field(description="Actual share, %.")
-    target: Points = Field(description="Target share, %.")
+    base: DriftBase = Field(
+        description="What the shares are of: 'total', classified holdings plus cash (asset"
+        " classes); 'invested', classified holdings (regions). Unclassified value is in neither."
+    )
+    actual: Points = Field(description="Actual share of the base, %, to one decimal.")
+    target: Points = Field(description="Target share, %, to one decimal.")
     drift: Points = Field(description="Actual minus target, in percentage points.")
     outside_band: bool
 
@@ -229,9 +237,11 @@ class _Book:
                 dimension=dimension,
                 key=key,
                 name=display_name(key),
+                base="total" if dimension == "asset_class" else "invested",
                 actual=_points(drift[i] + self.targets[i]),
                 target=_points(self.targets[i]),
-                drift=_points(drift[i]),
+                # From the rounded shares, so a row's three figures always agree.
+                drift=_points(drift[i] + self.targets[i]) - _points(self.targets[i]),
                 outside_band=abs(drift[i]) * 100 > band + _NOTHING,
             )
             for i, (dimension, key) in enumerate(self.keys)
@@ -428,8 +438,8 @@ def _pooled(region: Region, region_keys: tuple[RegionTarget, ...]) -> RegionTarg
 
 
 def _points(fraction: float) -> Decimal:
-    # Adding zero turns a "-0.00" into "0.00".
-    return Decimal(f"{100 * fraction:.2f}") + 0
+    """Percent to one decimal, as every share is shown. Adding zero turns "-0.0" into "0.0"."""
+    return Decimal(f"{100 * fraction:.1f}") + 0
 
 
 def _trades(

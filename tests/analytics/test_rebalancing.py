@@ -38,13 +38,20 @@ def test_drift_is_actual_minus_target_with_international_pooled() -> None:
         valuation, {"equity": 70, "fixed_income": 30}, {"north_america": 50, "international": 50}
     )
     # Asset classes over 10,000: equity 90 - 70, fixed income 0 - 30, cash 10 - 0.
-    # Regions over the 9,000 invested: North America 66.67 - 50, international 33.33 - 50.
+    # Regions over the 9,000 invested: North America 66.7 - 50, international 33.3 - 50.
     assert drifts(found) == {
-        "equity": "20.00",
-        "fixed_income": "-30.00",
-        "cash": "10.00",
-        "north_america": "16.67",
-        "international": "-16.67",
+        "equity": "20.0",
+        "fixed_income": "-30.0",
+        "cash": "10.0",
+        "north_america": "16.7",
+        "international": "-16.7",
+    }
+    assert {d.key: d.base for d in found} == {
+        "equity": "total",
+        "fixed_income": "total",
+        "cash": "total",
+        "north_america": "invested",
+        "international": "invested",
     }
     assert all(d.outside_band for d in found)
 
@@ -108,7 +115,7 @@ def test_trade_below_the_minimum_is_not_proposed() -> None:
     plan = plan_rebalance(valuation, {"equity": 75, "fixed_income": 25}, NORTH_AMERICA_ONLY)
     assert plan.trades == ()
     assert not plan.within_band_after
-    assert any("Equity stays 8.33 points over target" in note for note in plan.notes)
+    assert any("Equity stays 8.3 points over target" in note for note in plan.notes)
 
 
 def test_no_trade_pushes_another_drift_past_where_it_started() -> None:
@@ -119,7 +126,7 @@ def test_no_trade_pushes_another_drift_past_where_it_started() -> None:
     plan = plan_rebalance(valuation, {"equity": 50, "fixed_income": 50}, NORTH_AMERICA_ONLY)
     # Selling gold for VTI would lower commodities but push equity past its target.
     assert plan.trades == ()
-    assert any("Fixed Income stays 50.00 points under" in note for note in plan.notes)
+    assert any("Fixed Income stays 50.0 points under" in note for note in plan.notes)
 
 
 def test_unclassified_holding_is_never_traded_and_is_named() -> None:

@@ -56,7 +56,7 @@ def test_an_all_unpriced_portfolio_is_refused_until_the_user_prices_it(
     assert (tsla["value"], tsla["price_source"]) == (2505.0, "user")
     assert portfolio["analyzable"] is True and portfolio["reason"] is None
     assert portfolio["gaps"] == [
-        "$2,505.00 (100.0% of the portfolio's value) is in holdings not yet classified (TSLA):"
+        "$2,505 (100.0% of the portfolio's value) is in holdings not yet classified (TSLA):"
         " it is shown as Unclassified, and drift against the targets is measured without it.",
         "Valued at prices the user entered (no source prices them): TSLA.",
     ]

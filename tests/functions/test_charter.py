@@ -12,8 +12,9 @@ from pydantic import ValidationError
 
 from functions.charter.agent import chosen_charts, offline_model
 from functions.charter.handler import NOTHING_TO_CHART, build_charts, handler
-from functions.charter.templates import MAX_DESCRIPTION, OFFLINE_LABEL, offline_description
-from runtime.model_factory import OFFLINE_NOTICE, hosted_model
+from functions.charter.templates import MAX_DESCRIPTION, offline_description
+from runtime.model_choice import OFFLINE_NOTICE
+from runtime.model_factory import hosted_model
 from shared.analytics import Chart, ChartKey, coverage_gaps, standard_charts
 from shared.db import Jobs, Users
 from shared.db.psycopg_driver import PsycopgDriver
@@ -305,7 +306,7 @@ async def test_tools_and_their_schemas_reach_bedrock(
     assert stored.steps["charts"].notice is None
 
 
-async def test_offline_model_charts_every_standard_chart_labelled(
+async def test_offline_model_charts_every_standard_chart_with_one_notice_on_the_step(
     seeded: PsycopgDriver, job: Job
 ) -> None:
     result = await build_charts(seeded, step_input(job), offline_model())
@@ -322,15 +323,16 @@ async def test_offline_model_charts_every_standard_chart_labelled(
     gaps = " ".join(coverage_gaps(load_portfolio(seeded, job.clerk_user_id).valuation))
     for key, chart in expected.items():
         stored = payload[key]
-        assert stored["description"] == f"{OFFLINE_LABEL} {chart.description} {gaps}"
+        # No per-chart "chosen without a language model": the job carries one notice.
+        assert stored["description"] == f"{chart.description} {gaps}"
         assert (stored["title"], stored["type"]) == (chart.title, chart.type)
         assert stored["data"] == stored_data(chart)
 
 
-def test_offline_description_stays_labelled_and_short() -> None:
+def test_offline_description_stays_short() -> None:
     long = "Unclassified: " + ", ".join(f"SYM{i}" for i in range(200)) + "."
     text = offline_description(long)
-    assert text.startswith(OFFLINE_LABEL) and text.endswith("…")
+    assert text.startswith("Unclassified: SYM0, SYM1") and text.endswith("…")
     assert len(text) <= MAX_DESCRIPTION
 
 

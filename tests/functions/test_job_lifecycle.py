@@ -7,7 +7,7 @@ import pytest
 
 from functions.charter.agent import offline_model as charter_offline
 from functions.charter.handler import build_charts
-from functions.finalize_job.handler import finalize_job
+from functions.finalize_job.handler import finalize_job, produced_by
 from functions.finalize_job.handler import handler as finalize_handler
 from functions.reporter.agent import offline_model as reporter_offline
 from functions.reporter.handler import write_report
@@ -16,6 +16,7 @@ from functions.retirement.handler import project
 from functions.start_job.handler import handler as start_handler
 from functions.start_job.handler import start_job
 from functions.tagger.handler import tag
+from runtime.model_choice import OFFLINE_NOTICE
 from shared.analytics import coverage_gaps
 from shared.db import Instruments, Jobs, Positions
 from shared.db.psycopg_driver import PsycopgDriver
@@ -113,6 +114,24 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
     assert "is in holdings not yet classified (AAPL, NVDA)" in summary["text"]
     assert summary["gaps"] == coverage_gaps(load_portfolio(seeded, TEST_USER_ID).valuation)
     assert "No market-data source is configured" in summary["text"]
+    # One notice for the whole result, in words a user can act on; none inside the texts.
+    assert summary["produced_by"] == {
+        "mode": "offline",
+        "model": None,
+        "message": OFFLINE_NOTICE,
+    }
+    assert "ALEX_MODEL" in OFFLINE_NOTICE and "Configure a model" not in OFFLINE_NOTICE
+    assert done.report_payload is not None and done.charts_payload is not None
+    assert OFFLINE_NOTICE not in done.report_payload["markdown"]
+    assert OFFLINE_NOTICE not in done.retirement_payload["narrative"]
+    assert not any(
+        "without a language model" in chart["description"] for chart in done.charts_payload.values()
+    )
+    # The headline in whole dollars and the chance in words, without counting charts.
+    total = load_portfolio(seeded, TEST_USER_ID).valuation.total
+    assert summary["text"].startswith(f"Portfolio value: ${total:,.0f}. Chance the target")
+    assert f"({done.retirement_payload['verdict']['chance_words']})" in summary["text"]
+    assert "charts and a" not in summary["text"]
     rows = Jobs(seeded).get(TEST_USER_ID, job.id)
     await finalize_job(seeded, request)
     assert Jobs(seeded).get(TEST_USER_ID, job.id) == rows
@@ -168,3 +187,22 @@ async def test_a_half_unpriced_portfolio_says_so_in_summary_report_and_charts(
     assert done.charts_payload
     for chart in done.charts_payload.values():
         assert said in chart["description"]
+
+
+def test_one_notice_names_the_model_that_wrote_the_result() -> None:
+    model = "bedrock/openai.gpt-oss-120b-1:0"
+    notice = produced_by([model, model, model])
+    assert (notice["mode"], notice["model"]) == ("model", model)
+    assert notice["message"].startswith(f"Written by the language model {model}")
+    # Charts with nothing to chart ("none") do not change who wrote the rest.
+    assert produced_by([model, "none", model])["model"] == model
+
+
+def test_any_part_written_offline_makes_the_notice_offline() -> None:
+    assert produced_by(["offline", "offline", "offline"])["mode"] == "offline"
+    assert produced_by(["bedrock/x", "offline", "bedrock/x"]) == {
+        "mode": "offline",
+        "model": None,
+        "message": OFFLINE_NOTICE,
+    }
+    assert produced_by([None, None, None])["mode"] == "offline"

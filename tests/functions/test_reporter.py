@@ -17,15 +17,19 @@ from functions.reporter.agent import (
     validate_report,
 )
 from functions.reporter.handler import handler, write_report
-from functions.reporter.templates import DISCLAIMER, SECTIONS, money, percent
+from functions.reporter.templates import DISCLAIMER, SECTIONS, account_label
 from runtime.agents import run_agent
-from runtime.model_factory import OFFLINE_NOTICE, hosted_model
+from runtime.model_choice import OFFLINE_NOTICE
+from runtime.model_factory import hosted_model
 from shared.analytics import (
     all_breakdowns,
     plan_rebalance,
     project_retirement,
     retirement_inputs,
+    risk_indicators,
 )
+from shared.analytics.analysis import report_analysis
+from shared.analytics.prose import dollars, percent
 from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
@@ -71,7 +75,7 @@ def write_from_tools(call: ModelCall) -> ModelStep:
     summary, outlook = outputs["get_portfolio_summary"], outputs["get_retirement_outlook"]
     equity = outputs["get_breakdowns"]["asset_class"][0]
     text = report(
-        f"Your portfolio is worth {money(summary['total_value'])}, about"
+        f"Your portfolio is worth {dollars(summary['total_value'])}, about"
         f" ${round(summary['total_value'] / 1000)}k, with {equity['percentage']}% in"
         f" {equity['name']}; the plan succeeds in"
         f" {round(outlook['success_probability_percent'])}% of markets."
@@ -119,10 +123,13 @@ async def test_report_is_written_from_the_tools_and_stored_with_their_figures(
     payload = stored.report_payload
     assert payload is not None
     assert payload["sections"] == list(SECTIONS)
-    assert set(payload) == {"markdown", "sections"}
+    assert set(payload) == {"markdown", "sections", "analysis"}
+    # The structured parts come from the analytics, whatever the model wrote.
+    analysis = report_analysis(valuation, plan, risk_indicators(valuation))
+    assert payload["analysis"] == analysis.model_dump(mode="json")
     assert stored.steps["report"].generated_by == "ScriptedModel"
     assert stored.steps["report"].notice is None
-    assert money(valuation.total) in payload["markdown"]
+    assert dollars(valuation.total) in payload["markdown"]
     assert (
         f"{asset_classes.slices[0].percentage}% in {asset_classes.slices[0].name}"
         in (payload["markdown"])
@@ -212,7 +219,7 @@ async def test_throttling_raises_model_throttled_and_marks_the_step_failed(
     assert step.status == "failed" and "ModelThrottled" in (step.error or "")
 
 
-async def test_offline_report_has_every_section_labelled_and_figures_from_the_tools(
+async def test_offline_report_has_every_section_and_figures_from_the_tools(
     seeded: PsycopgDriver, job: Job
 ) -> None:
     model = offline_model()
@@ -221,13 +228,13 @@ async def test_offline_report_has_every_section_labelled_and_figures_from_the_to
     assert result["sections"] == len(SECTIONS)
     stored = Jobs(seeded).get(job.clerk_user_id, job.id)
     payload = stored.report_payload
-    assert payload is not None and set(payload) == {"markdown", "sections"}
+    assert payload is not None and set(payload) == {"markdown", "sections", "analysis"}
     assert stored.steps["report"].generated_by == "offline"
+    # The step keeps the notice; the text does not repeat it (the job has one notice).
     assert stored.steps["report"].notice == OFFLINE_NOTICE
     markdown = payload["markdown"]
-    label, title = markdown.split("\n\n")[:2]
-    assert label == f"> {OFFLINE_NOTICE}"
-    assert title == "# Portfolio report for Test User"
+    assert OFFLINE_NOTICE not in markdown
+    assert markdown.split("\n\n")[0] == "# Portfolio report for Test User"
     assert payload["sections"] == list(SECTIONS)
     portfolio = load_portfolio(seeded, job.clerk_user_id)
     plan = plan_rebalance(
@@ -235,9 +242,8 @@ async def test_offline_report_has_every_section_labelled_and_figures_from_the_to
     )
     assert plan.trades, "the demo portfolio is outside its band: the report should trade"
     for trade in plan.trades:
-        assert f"{trade.account_name}: {trade.action} {money(trade.amount)} of {trade.symbol}" in (
-            markdown
-        )
+        line = f"{trade.account_name}: {trade.action} {dollars(trade.amount)} of {trade.symbol}"
+        assert line in markdown
     for name in ("AAPL", "NVDA"):
         assert name in markdown.split(f"## {SECTIONS[5]}")[1]
     assert markdown.rstrip().endswith(DISCLAIMER)
@@ -257,7 +263,7 @@ async def test_offline_report_of_an_empty_portfolio_still_has_every_section() ->
         validate=lambda text: validate_report(text, context.outputs),
     )
     assert outcome.value.sections == list(SECTIONS)
-    assert "your portfolio is worth $0.00 across 0 accounts" in outcome.value.markdown
+    assert "your portfolio is worth $0 across 0 accounts" in outcome.value.markdown
     assert "No rebalancing trades are proposed." in outcome.value.markdown
 
 
@@ -383,6 +389,16 @@ def test_a_report_in_a_markdown_fence_is_unwrapped() -> None:
     assert validate_report(fenced, [TOOL_OUTPUT]).markdown.startswith("# Portfolio report")
 
 
-def test_money_and_percent_format_figures_as_the_validator_reads_them() -> None:
-    assert money(Decimal("1234567.8")) == "$1,234,567.80"
-    assert percent(45.2) == "45.2%"
+def test_prose_figures_are_read_by_the_validator_as_the_figures_returned() -> None:
+    output = json.dumps({"value": 1234567.8, "share_percent": 45.25, "paths": 10000})
+    text = report(f"{dollars(1234567.8)}, {percent(45.25)} and 10,000 markets.")
+    assert dollars(Decimal("1234567.8")) == "$1,234,568"
+    assert percent(45.25) == "45.2%"
+    assert validate_report(text, [output]).markdown
+
+
+def test_an_account_named_as_its_type_is_not_repeated() -> None:
+    assert account_label("401k", "401(k)") == "401k"
+    assert account_label("Roth IRA", "Roth IRA") == "Roth IRA"
+    assert account_label("Taxable brokerage", "Taxable") == "Taxable brokerage"
+    assert account_label("Work plan", "401(k)") == "Work plan (401(k))"

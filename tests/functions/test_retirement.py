@@ -2,6 +2,7 @@
 cites only figures its tools returned."""
 
 import json
+import re
 from typing import Any
 
 import litellm
@@ -17,9 +18,11 @@ from functions.retirement.agent import (
     offline_model,
 )
 from functions.retirement.handler import handler, project
-from runtime.model_factory import OFFLINE_NOTICE, hosted_model
+from runtime.model_choice import OFFLINE_NOTICE
+from runtime.model_factory import hosted_model
 from shared.analytics import RetirementInputs, RetirementProjection, project_retirement
 from shared.analytics import retirement_inputs as plan_inputs
+from shared.analytics.outlook import improvements, verdict
 from shared.db import Jobs
 from shared.db.psycopg_driver import PsycopgDriver
 from shared.errors import InvalidModelOutput, ModelThrottled
@@ -127,7 +130,18 @@ async def test_projection_variations_and_narrative_are_stored_with_the_analytics
     assert variation["success_probability"] == later.success_probability
     assert variation["sustainable_income"] == later.sustainable_income
     assert payload["narrative"] == text.strip()
-    assert set(payload) == {"inputs", "projection", "variations", "narrative"}
+    assert set(payload) == {
+        "inputs",
+        "projection",
+        "verdict",
+        "improvements",
+        "variations",
+        "narrative",
+    }
+    assert payload["verdict"] == verdict(baseline.success_probability).model_dump(mode="json")
+    assert payload["improvements"] == [
+        i.model_dump(mode="json") for i in improvements(inputs, baseline)
+    ]
     assert stored.steps["retirement"].generated_by == "ScriptedModel"
     assert stored.steps["retirement"].notice is None
     assert stored.steps["retirement"].status == "succeeded"
@@ -262,7 +276,7 @@ async def test_tools_and_their_schemas_reach_bedrock(
     assert stored.steps["retirement"].generated_by == BEDROCK_MODEL
 
 
-async def test_offline_model_projects_one_variation_and_labels_everything(
+async def test_offline_model_projects_one_variation_and_notices_it_on_the_step_only(
     seeded: PsycopgDriver, job: Job
 ) -> None:
     inputs = baseline_inputs(seeded, job)
@@ -271,14 +285,34 @@ async def test_offline_model_projects_one_variation_and_labels_everything(
     stored = Jobs(seeded).get(job.clerk_user_id, job.id)
     payload = stored.retirement_payload
     assert payload is not None
-    assert set(payload) == {"inputs", "projection", "variations", "narrative"}
     assert stored.steps["retirement"].generated_by == "offline"
     assert stored.steps["retirement"].notice == OFFLINE_NOTICE
-    assert payload["narrative"].startswith(f"_{OFFLINE_NOTICE}_")
-    assert payload["projection"] == project_retirement(inputs).model_dump(mode="json")
+    # One notice for the whole result (the summary's produced_by): none inside the narrative.
+    assert OFFLINE_NOTICE not in payload["narrative"]
+    baseline = project_retirement(inputs)
+    assert payload["projection"] == baseline.model_dump(mode="json")
     (variation,) = payload["variations"]
     assert variation["success_probability"] == three_years_later(inputs).success_probability
-    assert f"{100 * project_retirement(inputs).success_probability:.1f}%" in payload["narrative"]
+    narrative = payload["narrative"]
+    assert f"{100 * baseline.success_probability:.1f}%" in narrative
+    assert payload["verdict"]["chance_words"] in narrative
+    for improvement in payload["improvements"]:
+        assert improvement["label"] in narrative
+
+
+async def test_offline_narrative_writes_whole_dollars_integer_ages_and_separators(
+    seeded: PsycopgDriver, job: Job
+) -> None:
+    await project(seeded, step_input(job), offline_model())
+    payload = Jobs(seeded).get(job.clerk_user_id, job.id).retirement_payload
+    assert payload is not None
+    narrative = payload["narrative"]
+    assert "10,000 simulated markets" in narrative
+    assert not re.search(r"\$[\d,]+\.\d", narrative), "dollars in prose are whole"
+    assert not re.search(r"\d\.\d{2,}%", narrative), "percentages have one decimal"
+    assert not re.search(r"\b\d{5,}\b", narrative), "large numbers have separators"
+    assert not re.search(r"age(?: of)? \d+\.\d", narrative), "ages are whole numbers"
+    assert "| Year | Age | Weak markets | Typical markets | Strong markets |" in narrative
 
 
 async def test_running_twice_leaves_identical_rows(seeded: PsycopgDriver, job: Job) -> None:
