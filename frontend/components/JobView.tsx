@@ -11,13 +11,17 @@ import { dateTime, duration } from "@/lib/format";
 import type { Job } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
 import { useNow } from "@/lib/useJob";
-import { failedNode, isFinished, jobElapsed, NODES, STEP_WORK, stepStatus } from "@/lib/workflow";
+import { failedNode, isFinished, isSettled, jobElapsed, NODES, STEP_WORK, stepStatus } from "@/lib/workflow";
 
 import { Button, Card, ErrorNotice, Loading } from "./ui";
 import { WorkflowGraph } from "./WorkflowGraph";
 
 // Charts and markdown are most of the page's JavaScript: fetched only once there are results.
 const JobResults = lazy(() => import("./JobResults"));
+
+function hasResults(job: Job): boolean {
+  return !!(job.report_payload || job.charts_payload || job.retirement_payload);
+}
 
 export function FailurePanel({ job, onRedriven }: { job: Job; onRedriven: () => void }) {
   const api = useApi();
@@ -46,7 +50,7 @@ export function FailurePanel({ job, onRedriven }: { job: Job; onRedriven: () => 
         {node ? `The analysis stopped while ${STEP_WORK[node.step]}.` : "The analysis stopped."}
       </h2>
       <p className="mt-1 text-sm">
-        What finished is shown below and kept. A retry runs only what did not finish.
+        {hasResults(job) && "What finished is shown below and kept. "}A retry runs only what did not finish.
       </p>
       <Button className="mt-3" onClick={retry} disabled={busy}>
         {busy ? "Retrying…" : "Retry from where it stopped"}
@@ -78,7 +82,7 @@ function runSummary(job: Job, now: number): string {
 
 /** The finished run: one line, the graph one click away. */
 function FinishedRun({ job }: { job: Job }) {
-  const now = useNow(false);
+  const now = useNow(!isSettled(job));
   return (
     <details className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <summary className="cursor-pointer text-sm text-slate-700">
@@ -113,7 +117,7 @@ export function JobView({ job, onRedriven }: { job: Job; onRedriven: () => void 
     <div className="space-y-4">
       {job.status === "failed" && <FailurePanel job={job} onRedriven={onRedriven} />}
       <FinishedRun job={job} />
-      {(job.report_payload || job.charts_payload || job.retirement_payload) && (
+      {hasResults(job) && (
         <Suspense fallback={<Loading what="the results" />}>
           <JobResults job={job} />
         </Suspense>

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { errorMessage } from "./api";
 import type { Job } from "./types";
 import { useApi } from "./useApi";
-import { FIRST_POLL_MS, isFinished, nextPollDelay } from "./workflow";
+import { FIRST_POLL_MS, isSettled, nextPollDelay } from "./workflow";
 
 const REDRIVE_GRACE_MS = 30_000;
 
@@ -47,7 +47,7 @@ export function useJob(jobId: string | null): FollowedJob {
           redrivenAt.current !== null &&
           Date.now() - redrivenAt.current < REDRIVE_GRACE_MS;
         if (latest.status !== "failed") redrivenAt.current = null;
-        if (isFinished(latest) && !stillOld) return;
+        if (isSettled(latest) && !stillOld) return;
         delay = nextPollDelay(delay, changed);
       } catch (failure) {
         if (!live) return;

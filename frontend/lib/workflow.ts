@@ -52,6 +52,7 @@ export function whyMissing(job: Job, step: StepName): string | null {
   const status = stepStatus(job, step);
   if (status === "succeeded" || status === "skipped") return null;
   if (status === "failed") return `Not available: the analysis failed while ${STEP_WORK[step]}.`;
+  if (status === "running") return `Still ${STEP_WORK[step]}: it was under way when the analysis stopped.`;
   const failed = failedNode(job);
   if (status === "aborted" && failed) return `Not available: stopped when ${failed.label} failed. A retry runs it again.`;
   return "Not available: the analysis stopped before this step. A retry runs it.";
@@ -87,6 +88,12 @@ export function jobElapsed(job: Job, now: number): number | null {
 
 export function isFinished(job: Job): boolean {
   return job.status === "completed" || job.status === "failed";
+}
+
+/** Finished, and nothing left to land: a branch under way when a sibling failed runs to its end
+ * and stores its result after the job is marked failed. */
+export function isSettled(job: Job): boolean {
+  return isFinished(job) && !NODES.some((node) => job.steps[node.step]?.status === "running");
 }
 
 /** The failed step: the job's own word, else the first step marked failed. */

@@ -241,11 +241,21 @@ describe("a failed analysis", () => {
     expect(statuses()).toEqual({ ...all("succeeded"), charts: "failed", retirement: "aborted", finalize: "pending" });
   });
 
+  it("says a branch still under way is finishing, and shows it once it lands", async () => {
+    const settling = { ...FAILED_AT_CHARTS, steps: { ...FAILED_AT_CHARTS.steps, retirement: { status: "running" as const } } };
+    renderSignedIn(<JobView job={settling} onRedriven={() => {}} />);
+    expect(await screen.findByRole("region", { name: "Retirement" })).toHaveTextContent(
+      "Still projecting your retirement: it was under way when the analysis stopped.",
+    );
+    expect(screen.getByRole("alert")).toHaveTextContent("What finished is shown below and kept.");
+  });
+
   it("marks the failed step from the job when the step row was not updated, with no empty results", () => {
     const failed = job({ status: "failed", failed_step: "start", error_message: "StartExecution failed" });
     renderSignedIn(<JobView job={failed} onRedriven={() => {}} />);
     expect(statuses().start).toBe("failed");
     expect(screen.getByRole("alert")).toHaveTextContent("The analysis stopped while preparing your portfolio's figures.");
     expect(screen.queryByRole("navigation", { name: "Sections" })).toBeNull();
+    expect(screen.getByRole("alert")).not.toHaveTextContent("shown below");
   });
 });
