@@ -134,7 +134,8 @@ export interface Chart {
   data: ChartPoint[];
 }
 
-/** Which base a share is of: "invested" (priced holdings only) or "total" (holdings plus cash). */
+/** Which base a share is of: "invested" (classified holdings) or "total" (classified holdings
+ * plus cash); labelled "of invested" and "of total incl. cash". */
 export type ShareBase = "invested" | "total";
 
 /** One row of allocation against target, from the analytics (never parsed from prose). */
@@ -151,11 +152,15 @@ export interface AllocationRow {
   base: ShareBase;
 }
 
-/** What each base is, in dollars: invested = priced holdings, total = invested + cash. */
+/** What each base is, in dollars. Both leave out holdings without allocation data (their class,
+ * region and sector are unknown): invested = classified holdings (region and sector shares),
+ * total = invested + cash (asset-class shares); total + unclassified = the portfolio's value. */
 export interface ShareBases {
   invested: number;
   cash: number;
   total: number;
+  /** Holdings without allocation data, in no share; when above 0, say so beside the table. */
+  unclassified: number;
 }
 
 /** One rebalancing trade toward the targets, in whole dollars. */

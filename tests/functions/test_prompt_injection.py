@@ -59,6 +59,15 @@ def make_hostile(db: PsycopgDriver, user_id: str, text: str) -> None:
         )
 
 
+def written(payload: Any) -> Any:
+    """What the model's answer decides in a payload: all but the report's `analysis`, which code
+    computes from the portfolio (whose account names, and so the accounts' order, the hostile
+    text changed)."""
+    if not isinstance(payload, dict):
+        return payload
+    return {key: value for key, value in payload.items() if key != "analysis"}
+
+
 def next_job(db: PsycopgDriver, done: Job) -> Job:
     """A new running analysis of the same user, after `done` completed."""
     jobs = Jobs(db)
@@ -118,7 +127,7 @@ async def test_hostile_names_reach_each_agent_as_data_and_change_nothing_stored(
     assert_quoted_as_data(model.calls[0], "display_name", hostile)
     stored = Jobs(seeded).get(second.clerk_user_id, second.id)
     # The same answer from the model, so the same result: the hostile text changed nothing.
-    assert getattr(stored, column) == getattr(benign, column)
+    assert written(getattr(stored, column)) == written(getattr(benign, column))
     key = column.removesuffix("_payload")
     assert (stored.steps[key].status, stored.steps[key].error) == ("succeeded", None)
 
