@@ -59,6 +59,18 @@ function Section({ job, part }: { job: Job; part: Part }) {
   );
 }
 
+/** Prose one click away: the tables and the headline carry its figures. */
+function Written({ summary, text }: { summary: string; text: string }) {
+  return (
+    <details>
+      <summary className="cursor-pointer font-medium text-sky-800">{summary}</summary>
+      <div className="mt-4">
+        <Markdown text={text} />
+      </div>
+    </details>
+  );
+}
+
 /** The contents: every section one tap away, kept at the top of the screen while scrolling. */
 function Contents({ parts }: { parts: Part[] }) {
   return (
@@ -106,15 +118,11 @@ export default function JobResults({ job }: { job: Job }) {
       step: "retirement",
       body: retirement ? (
         <div className="space-y-4">
-          <RetirementChart
-            payload={{
-              ...retirement,
-              narrative: withoutNotice(retirement.narrative, offlineNotice(job.steps.retirement)),
-              // The headline shows the improvements computed by code; the planner's what-ifs would repeat them.
-              variations: retirement.improvements ? [] : retirement.variations,
-            }}
-          />
+          {/* The headline shows the verdict and improvements, the table the bands: the written
+              projection, which says them again, waits behind a click, as the planner's what-ifs. */}
+          <RetirementChart payload={{ ...retirement, narrative: "", variations: [] }} />
           <BandsTable bands={retirement.projection.bands} />
+          <Written summary="Read the written projection" text={withoutNotice(retirement.narrative, offlineNotice(job.steps.retirement))} />
         </div>
       ) : null,
       none: "No retirement projection was stored for this analysis.",
@@ -137,14 +145,10 @@ export default function JobResults({ job }: { job: Job }) {
       title: "Report",
       step: "report",
       body: reportText ? (
-        <details className="group">
-          <summary className="cursor-pointer font-medium text-sky-800">
-            Read the written report{sections ? ` (${sections} ${sections === 1 ? "section" : "sections"})` : ""}
-          </summary>
-          <div className="mt-4">
-            <Markdown text={reportText} />
-          </div>
-        </details>
+        <Written
+          summary={`Read the written report${sections ? ` (${sections} ${sections === 1 ? "section" : "sections"})` : ""}`}
+          text={reportText}
+        />
       ) : null,
       none: "No report was stored for this analysis.",
     },

@@ -29,6 +29,10 @@ function Table({ caption, head, children }: { caption: ReactNode; head: ReactNod
   );
 }
 
+function Amount({ value }: { value: number }) {
+  return <span className="whitespace-nowrap tabular-nums">{dollars(value)}</span>;
+}
+
 const DIMENSIONS: Record<AllocationRow["dimension"], string> = {
   asset_class: "By asset class",
   region: "By region",
@@ -67,9 +71,14 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        Invested: <span className="whitespace-nowrap tabular-nums">{dollars(bases.invested)}</span> · Cash:{" "}
-        <span className="whitespace-nowrap tabular-nums">{dollars(bases.cash)}</span> · Total incl. cash:{" "}
-        <span className="whitespace-nowrap tabular-nums">{dollars(bases.total)}</span>
+        Invested (classified holdings): <Amount value={bases.invested} /> · Cash: <Amount value={bases.cash} /> · Total
+        incl. cash: <Amount value={bases.total} />
+        {bases.unclassified > 0 && (
+          <>
+            {" "}
+            · Left out, not yet classified: <Amount value={bases.unclassified} />
+          </>
+        )}
       </p>
       {gaps.map((gap) => (
         <p key={gap} className="text-sm text-slate-700">

@@ -203,7 +203,7 @@ describe("a finished analysis", () => {
     expect(within(section).getByRole("img", { name: /10th to 90th percentile band and median, retirement at age 67/ })).toBeInTheDocument();
     await waitFor(() => expect(container.querySelectorAll(".recharts-area-area")).toHaveLength(2));
     expect(container.querySelector(".recharts-line-curve")).not.toBeNull();
-    expect(within(section).getByText("works")).toBeInTheDocument();
+    expect(within(screen.getByRole("region", { name: "Retirement" })).getByText("works")).toBeInTheDocument();
   }, 15_000);
 });
 

@@ -10,7 +10,7 @@ const PRODUCED = "Written without a language model: the figures are exact, the w
 const NOTHING_TO_CHART = "No charts yet: the portfolio has no value.";
 
 const ANALYSIS: ReportAnalysis = {
-  bases: { invested: 129057, cash: 6850, total: 135907 },
+  bases: { invested: 129057, cash: 6850, total: 135907, unclassified: 0 },
   allocation: [
     { dimension: "asset_class", key: "equity", label: "Equity", actual_pct: 74.4, target_pct: 70, drift_pct: 4.4, base: "invested" },
   ],
@@ -130,6 +130,9 @@ describe("job results", () => {
     expect(screen.getByRole("figure", { name: "Asset allocation" })).toBeInTheDocument();
     const written = within(section("Report")).getByText("Read the written report (1 section)", { exact: false });
     expect(written.closest("details")).not.toHaveAttribute("open");
+    const projection = within(section("Retirement")).getByText("Read the written projection");
+    expect(projection.closest("details")).toHaveTextContent("The plan pays in 1 in 5 markets.");
+    expect(projection.closest("details")).not.toHaveAttribute("open");
   });
 
   it("says why there are no charts when the charts step had nothing to chart", () => {

@@ -4,7 +4,7 @@ import { AllocationTables, BandsTable, bandRows, TradesTable } from "@/component
 import type { ReportAnalysis, YearBand } from "@/lib/types";
 
 const ANALYSIS: ReportAnalysis = {
-  bases: { invested: 129057.4, cash: 6850.25, total: 135907.65 },
+  bases: { invested: 129057.4, cash: 6850.25, total: 135907.65, unclassified: 15122.5 },
   allocation: [
     { dimension: "asset_class", key: "equity", label: "Equity", actual_pct: 74.44, target_pct: 70, drift_pct: 4.44, base: "invested" },
     { dimension: "asset_class", key: "fixed_income", label: "Fixed income", actual_pct: 12.16, target_pct: 25, drift_pct: -12.84, base: "invested" },
@@ -45,10 +45,17 @@ describe("allocation table", () => {
     expectFigures(table);
   });
 
+  it("says nothing is left out when every holding is classified", () => {
+    render(<AllocationTables analysis={{ ...ANALYSIS, bases: { ...ANALYSIS.bases, unclassified: 0 } }} />);
+    expect(screen.getByText(/Invested/)).not.toHaveTextContent("Left out");
+  });
+
   it("states each base in whole dollars and leaves out a dimension with no target", () => {
     render(<AllocationTables analysis={ANALYSIS} gaps={["AAPL is not classified yet."]} />);
 
-    expect(screen.getByText(/Invested:/)).toHaveTextContent("Invested: $129,057 · Cash: $6,850 · Total incl. cash: $135,908");
+    expect(screen.getByText(/Invested \(classified holdings\)/)).toHaveTextContent(
+      "Invested (classified holdings): $129,057 · Cash: $6,850 · Total incl. cash: $135,908 · Left out, not yet classified: $15,122",
+    );
     expect(screen.getByText("AAPL is not classified yet.")).toBeInTheDocument();
     expect(screen.getAllByRole("table")).toHaveLength(1);
     expect(screen.queryByText("Technology")).toBeNull();
