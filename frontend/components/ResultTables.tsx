@@ -15,9 +15,10 @@ const FIGURE = "whitespace-nowrap px-2 py-2 text-right tabular-nums sm:px-3";
 const HEAD = "px-2 py-2 text-right align-bottom font-semibold sm:px-3";
 const NAME = "px-2 py-2 text-left sm:px-3";
 
-function Table({ caption, head, children }: { caption: ReactNode; head: ReactNode; children: ReactNode }) {
+/** `wide`: how wide the table may grow on a large screen, so figures stay near their names. */
+function Table({ caption, head, children, wide = "" }: { caption: ReactNode; head: ReactNode; children: ReactNode; wide?: string }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200">
+    <div className={`overflow-x-auto rounded-lg border border-slate-200 ${wide}`}>
       <table className="w-full text-sm">
         <caption className="px-3 py-2 text-left text-sm text-slate-700">{caption}</caption>
         <thead className="border-y border-slate-200 bg-slate-50 text-slate-700">
@@ -85,50 +86,52 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
           {gap}
         </p>
       ))}
-      {dimensions.map((dimension) => {
-        const rows = analysis.allocation.filter((row) => row.dimension === dimension);
-        const base = rows[0]?.base ?? "invested";
-        return (
-          <Table
-            key={dimension}
-            caption={
-              <>
-                <span className="font-semibold text-slate-900">{DIMENSIONS[dimension]}</span>, as a share{" "}
-                {BASE_WORDS[base]} ({dollars(base === "invested" ? bases.invested : bases.total)})
-              </>
-            }
-            head={
-              <>
-                <th scope="col" className={`${NAME} font-semibold`}>
-                  {dimension === "region" ? "Region" : "Class"}
-                </th>
-                <th scope="col" className={HEAD}>
-                  Now
-                </th>
-                <th scope="col" className={HEAD}>
-                  Target
-                </th>
-                <th scope="col" className={HEAD}>
-                  Drift <span className="font-normal">(points)</span>
-                </th>
-              </>
-            }
-          >
-            {rows.map((row) => (
-              <tr key={row.key} data-key={row.key}>
-                <th scope="row" className={`${NAME} font-normal`}>
-                  {row.label}
-                </th>
-                <td className={FIGURE}>{percent(row.actual_pct)}</td>
-                <td className={FIGURE}>{row.target_pct === null ? "—" : percent(row.target_pct)}</td>
-                <td className={FIGURE}>
-                  <Drift drift={row.drift_pct} />
-                </td>
-              </tr>
-            ))}
-          </Table>
-        );
-      })}
+      <div className="grid items-start gap-4 lg:grid-cols-2">
+        {dimensions.map((dimension) => {
+          const rows = analysis.allocation.filter((row) => row.dimension === dimension);
+          const base = rows[0]?.base ?? "invested";
+          return (
+            <Table
+              key={dimension}
+              caption={
+                <>
+                  <span className="font-semibold text-slate-900">{DIMENSIONS[dimension]}</span>, as a share{" "}
+                  {BASE_WORDS[base]} ({dollars(base === "invested" ? bases.invested : bases.total)})
+                </>
+              }
+              head={
+                <>
+                  <th scope="col" className={`${NAME} font-semibold`}>
+                    {dimension === "region" ? "Region" : "Class"}
+                  </th>
+                  <th scope="col" className={HEAD}>
+                    Now
+                  </th>
+                  <th scope="col" className={HEAD}>
+                    Target
+                  </th>
+                  <th scope="col" className={HEAD}>
+                    Drift <span className="font-normal">(points)</span>
+                  </th>
+                </>
+              }
+            >
+              {rows.map((row) => (
+                <tr key={row.key} data-key={row.key}>
+                  <th scope="row" className={`${NAME} font-normal`}>
+                    {row.label}
+                  </th>
+                  <td className={FIGURE}>{percent(row.actual_pct)}</td>
+                  <td className={FIGURE}>{row.target_pct === null ? "—" : percent(row.target_pct)}</td>
+                  <td className={FIGURE}>
+                    <Drift drift={row.drift_pct} />
+                  </td>
+                </tr>
+              ))}
+            </Table>
+          );
+        })}
+      </div>
     </div>
   );
 }
@@ -139,6 +142,7 @@ export function TradesTable({ trades }: { trades: Trade[] }) {
   const accounts = trades.some((trade) => trade.account_name !== null);
   return (
     <Table
+      wide="max-w-2xl"
       caption="Trades that bring the allocation back toward your targets. Check taxes and costs before acting."
       head={
         <>
@@ -184,6 +188,7 @@ export function BandsTable({ bands }: { bands: YearBand[] }) {
   const retiring = bands.find((band) => band.phase === "retirement");
   return (
     <Table
+      wide="max-w-3xl"
       caption="Projected balance in today's dollars. Weak markets: 1 in 10 simulated markets did worse; typical: the middle one; strong: 1 in 10 did better."
       head={
         <>

@@ -69,9 +69,10 @@ export function countOf(done: number, total: number, unit: string): string {
   return `${integer(done)} of ${integer(total)} ${total === 1 ? unit : `${unit}s`}`;
 }
 
-/** An elapsed time as a person says it: "0.4 s", "1.5 s", "42 s", "2 min 5 s". */
+/** An elapsed time as a person says it: "under 0.1 s", "0.4 s", "1.5 s", "42 s", "2 min 5 s". */
 export function duration(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 0.05) return "under 0.1 s";
   if (seconds < 10) return `${seconds.toFixed(1)} s`;
   if (seconds < 60) return `${Math.round(seconds)} s`;
   const whole = Math.round(seconds);

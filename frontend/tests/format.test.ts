@@ -56,6 +56,8 @@ describe("formatting rules", () => {
     expect(duration(42_300)).toBe("42 s");
     expect(duration(125_000)).toBe("2 min 5 s");
     expect(duration(120_000)).toBe("2 min");
-    expect(duration(-5)).toBe("0.0 s");
+    expect(duration(20)).toBe("under 0.1 s");
+    expect(duration(-5)).toBe("under 0.1 s");
+    expect(duration(60)).toBe("0.1 s");
   });
 });

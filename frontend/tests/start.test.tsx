@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 
 import AnalysisPage from "@/pages/analysis";
 
@@ -48,7 +48,7 @@ describe("starting an analysis", () => {
     vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [], analyzable: true, reason: null, classifies: true }).fetcher);
     renderSignedIn(<AnalysisPage />);
 
-    expect(await screen.findByRole("button", { name: "Start analysis" })).toBeEnabled();
+    await waitFor(() => expect(screen.getByRole("button", { name: "Start analysis" })).toBeEnabled());
     expect(screen.queryByText(/few seconds|few minutes/)).toBeNull();
   });
 });
