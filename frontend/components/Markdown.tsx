@@ -15,8 +15,9 @@ const components: Components = {
     </a>
   ),
   // A wide table scrolls inside the page; a figure or a header never breaks across lines.
+  // Focusable, so a keyboard can scroll a table wider than the screen.
   table: ({ children }) => (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0}>
       <table>{children}</table>
     </div>
   ),

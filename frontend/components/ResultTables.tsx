@@ -18,7 +18,8 @@ const NAME = "px-2 py-2 text-left sm:px-3";
 /** `wide`: how wide the table may grow on a large screen, so figures stay near their names. */
 function Table({ caption, head, children, wide = "" }: { caption: ReactNode; head: ReactNode; children: ReactNode; wide?: string }) {
   return (
-    <div className={`overflow-x-auto rounded-lg border border-slate-200 ${wide}`}>
+    // Focusable, so a keyboard can scroll a table wider than the screen.
+    <div className={`overflow-x-auto rounded-lg border border-slate-200 ${wide}`} tabIndex={0}>
       <table className="w-full text-sm">
         <caption className="px-3 py-2 text-left text-sm text-slate-700">{caption}</caption>
         <thead className="border-y border-slate-200 bg-slate-50 text-slate-700">

@@ -51,6 +51,7 @@ describe("Markdown tables on a phone", () => {
     expect(screen.getByRole("cell", { name: "−2.0%" }).className).toContain("text-right");
     expect(screen.getByRole("cell", { name: "in today's dollars" }).className).toBe("");
     expect(screen.getByRole("table").parentElement!.className).toContain("overflow-x-auto");
+    expect(screen.getByRole("table").parentElement).toHaveAttribute("tabindex", "0");
   });
 });
 

@@ -31,6 +31,8 @@ function expectFigures(table: HTMLElement) {
   expect(figures.length).toBeGreaterThan(0);
   for (const cell of figures) expect(cell.className.split(" ")).toEqual(expect.arrayContaining(["text-right", "tabular-nums", "whitespace-nowrap"]));
   expect(table.parentElement!.className).toContain("overflow-x-auto");
+  // A keyboard can scroll it (axe: scrollable-region-focusable).
+  expect(table.parentElement).toHaveAttribute("tabindex", "0");
 }
 
 describe("allocation table", () => {
