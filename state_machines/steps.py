@@ -50,13 +50,13 @@ class Step:
 
 # fmt: off
 STEPS: tuple[Step, ...] = (
-    #    key           console state          function        SPA label     task s  MB    model  payload        Map's task
-    Step("start",      "Start job",           "start_job",    "Start",      60,     512,  False),
-    Step("tagging",    "Tag instruments",     "tagger",       "Tagging",    180,    1024, True,  None,          "Tag instrument"),
-    Step("report",     "Write report",        "reporter",     "Report",     360,    1024, True,  "report"),
-    Step("charts",     "Build charts",        "charter",      "Charts",     240,    1024, True,  "charts"),
-    Step("retirement", "Project retirement",  "retirement",   "Retirement", 240,    1536, True,  "retirement"),
-    Step("finalize",   "Finalize job",        "finalize_job", "Finalize",   60,     1024, False, "summary"),
+    #    key           console state          function        SPA label            task s  MB    model  payload        Map's task
+    Step("start",      "Start job",           "start_job",    "Prepare",           60,     512,  False),
+    Step("tagging",    "Tag instruments",     "tagger",       "Classify holdings", 180,    1024, True,  None,          "Tag instrument"),
+    Step("report",     "Write report",        "reporter",     "Report",            360,    1024, True,  "report"),
+    Step("charts",     "Build charts",        "charter",      "Charts",            240,    1024, True,  "charts"),
+    Step("retirement", "Project retirement",  "retirement",   "Retirement",        240,    1536, True,  "retirement"),
+    Step("finalize",   "Finalize job",        "finalize_job", "Save results",      60,     1024, False, "summary"),
 )
 # fmt: on
 START, TAGGING, REPORT, CHARTS, RETIREMENT, FINALIZE = STEPS

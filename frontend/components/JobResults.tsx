@@ -1,57 +1,166 @@
 /**
- * A finished analysis: summary, the markdown report, every chart, and the retirement projection.
- * What wrote each result, and its notice, come from the result's step (`job.steps`).
+ * A finished analysis, whole or up to where it failed: one notice of how it was produced, the
+ * headline (verdict, what would help, main findings), then its sections, each one tap away from
+ * the contents: allocation, trades, retirement, charts and the written report. A section whose
+ * step did not finish says so in plain words; the others are shown.
  */
 
-import type { Job } from "@/lib/types";
+import type { ReactNode } from "react";
+
+import type { Job, StepName, SummaryPayload } from "@/lib/types";
+import { whyMissing } from "@/lib/workflow";
 
 import { ChartView } from "./ChartView";
+import { Headline } from "./Headline";
 import { Markdown, withoutNotice } from "./Markdown";
+import { AllocationTables, BandsTable, TradesTable } from "./ResultTables";
 import { RetirementChart } from "./RetirementChart";
-import { Card, Empty, OfflineNotice, offlineNotice } from "./ui";
+import { Empty, offlineNotice } from "./ui";
+
+/** The summary's notes on the data (not yet in the payload types). */
+type Summary = SummaryPayload & { gaps?: string[] };
+
+/** How the result was produced, said once: who wrote it, and where the prices come from. */
+function ResultNotice({ job }: { job: Job }) {
+  const produced =
+    job.summary_payload?.produced_by?.message ??
+    offlineNotice(job.steps.report) ??
+    offlineNotice(job.steps.charts) ??
+    offlineNotice(job.steps.retirement);
+  const lines = [produced, job.steps.start?.notice].filter((line): line is string => !!line);
+  if (!lines.length) return null;
+  return (
+    <div role="note" aria-label="How this result was produced" className="space-y-1 rounded-lg border border-slate-300 bg-slate-50 px-3 py-2 text-sm text-slate-800">
+      {lines.map((line) => (
+        <p key={line}>{line}</p>
+      ))}
+    </div>
+  );
+}
+
+interface Part {
+  id: string;
+  title: string;
+  step: StepName;
+  body: ReactNode | null;
+  /** Said when the step succeeded but stored nothing. */
+  none: string;
+}
+
+function Section({ job, part }: { job: Job; part: Part }) {
+  const missing = whyMissing(job, part.step);
+  return (
+    <section id={part.id} aria-labelledby={`${part.id}-heading`} className="scroll-mt-14 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+      <h2 id={`${part.id}-heading`} className="mb-4 text-lg font-semibold text-slate-900">
+        {part.title}
+      </h2>
+      {part.body ?? <Empty>{missing ?? part.none}</Empty>}
+    </section>
+  );
+}
+
+/** Prose one click away: the tables and the headline carry its figures. */
+function Written({ summary, text }: { summary: string; text: string }) {
+  return (
+    <details>
+      <summary className="cursor-pointer font-medium text-sky-800">{summary}</summary>
+      <div className="mt-4">
+        <Markdown text={text} />
+      </div>
+    </details>
+  );
+}
+
+/** The contents: every section one tap away, kept at the top of the screen while scrolling. */
+function Contents({ parts }: { parts: Part[] }) {
+  return (
+    <nav aria-label="Sections" className="sticky top-0 z-10 -mx-4 border-b border-slate-200 bg-white/95 px-4 py-2 backdrop-blur sm:mx-0 sm:rounded-lg sm:border">
+      <ul className="flex gap-1 overflow-x-auto whitespace-nowrap text-sm">
+        {parts.map((part) => (
+          <li key={part.id}>
+            <a href={`#${part.id}`} className="inline-block rounded-md px-2 py-1.5 font-medium text-sky-800 hover:bg-sky-50 sm:px-3">
+              {part.title}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
 
 export default function JobResults({ job }: { job: Job }) {
-  const charts = Object.entries(job.charts_payload ?? {});
   const report = job.report_payload;
-  const reportNotice = offlineNotice(job.steps.report);
+  const analysis = report?.analysis;
   const retirement = job.retirement_payload;
+  const charts = Object.entries(job.charts_payload ?? {});
   const chartsStep = job.steps.charts;
+  // The notice is said once, above; the texts that repeat it drop their line.
+  const reportText = report && withoutNotice(report.markdown, offlineNotice(job.steps.report));
+  const sections = report?.sections?.length ?? 0;
+  const parts: Part[] = [
+    {
+      id: "allocation",
+      title: "Allocation",
+      step: "report",
+      body: analysis ? <AllocationTables analysis={analysis} gaps={(job.summary_payload as Summary | null)?.gaps} /> : null,
+      none: "No allocation was stored for this analysis.",
+    },
+    {
+      id: "trades",
+      title: "Trades",
+      step: "report",
+      body: analysis ? <TradesTable trades={analysis.trades} /> : null,
+      none: "No trades were stored for this analysis.",
+    },
+    {
+      id: "retirement",
+      title: "Retirement",
+      step: "retirement",
+      body: retirement ? (
+        <div className="space-y-4">
+          {/* The headline shows the verdict and improvements, the table the bands: the written
+              projection, which says them again, waits behind a click, as the planner's what-ifs. */}
+          <RetirementChart payload={{ ...retirement, narrative: "", variations: [] }} />
+          <BandsTable bands={retirement.projection.bands} />
+          <Written summary="Read the written projection" text={withoutNotice(retirement.narrative, offlineNotice(job.steps.retirement))} />
+        </div>
+      ) : null,
+      none: "No retirement projection was stored for this analysis.",
+    },
+    {
+      id: "charts",
+      title: "Charts",
+      step: "charts",
+      body: charts.length ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          {charts.map(([key, chart]) => (
+            <ChartView key={key} id={key} chart={chart} />
+          ))}
+        </div>
+      ) : null,
+      none: (chartsStep?.generated_by === "none" && chartsStep.notice) || "No charts were stored for this analysis.",
+    },
+    {
+      id: "report",
+      title: "Report",
+      step: "report",
+      body: reportText ? (
+        <Written
+          summary={`Read the written report${sections ? ` (${sections} ${sections === 1 ? "section" : "sections"})` : ""}`}
+          text={reportText}
+        />
+      ) : null,
+      none: "No report was stored for this analysis.",
+    },
+  ];
   return (
-    <div className="space-y-6">
-      {job.summary_payload?.text && (
-        <Card title="Summary">
-          <p className="text-slate-800">{job.summary_payload.text}</p>
-        </Card>
-      )}
-      <Card title="Report">
-        {report ? (
-          <>
-            <OfflineNotice notice={reportNotice} />
-            <Markdown text={withoutNotice(report.markdown, reportNotice)} />
-          </>
-        ) : (
-          <Empty>No report was stored for this analysis.</Empty>
-        )}
-      </Card>
-      <Card title="Charts">
-        <OfflineNotice notice={offlineNotice(chartsStep)} />
-        {charts.length ? (
-          <div className="grid gap-4 lg:grid-cols-2">
-            {charts.map(([key, chart]) => (
-              <ChartView key={key} id={key} chart={chart} />
-            ))}
-          </div>
-        ) : (
-          <Empty>
-            {(chartsStep?.generated_by === "none" && chartsStep.notice) || "No charts were stored for this analysis."}
-          </Empty>
-        )}
-      </Card>
-      {retirement ? (
-        <RetirementChart payload={retirement} notice={offlineNotice(job.steps.retirement)} />
-      ) : (
-        <Empty>No retirement projection was stored for this analysis.</Empty>
-      )}
+    <div className="space-y-4">
+      <ResultNotice job={job} />
+      {(retirement || analysis) && <Headline retirement={retirement} findings={analysis?.findings ?? []} />}
+      <Contents parts={parts} />
+      {parts.map((part) => (
+        <Section key={part.id} job={job} part={part} />
+      ))}
     </div>
   );
 }

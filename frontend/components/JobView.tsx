@@ -1,18 +1,27 @@
-/** One analysis: its progress graph, where it failed (with a retry), and, once done, its results. */
+/**
+ * One analysis: while it runs, its progress graph with live times; once finished, a one-line
+ * summary of the run (the graph one click away), where it failed (with a retry), and every result
+ * it produced, a failed run's included.
+ */
 
 import { lazy, Suspense, useState } from "react";
 
 import { errorMessage } from "@/lib/api";
-import { dateTime } from "@/lib/format";
+import { dateTime, duration } from "@/lib/format";
 import type { Job } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
-import { failedNode } from "@/lib/workflow";
+import { useNow } from "@/lib/useJob";
+import { failedNode, isFinished, isSettled, jobElapsed, NODES, STEP_WORK, stepStatus } from "@/lib/workflow";
 
-import { Button, Card, ErrorNotice, Loading, StatusBadge } from "./ui";
+import { Button, Card, ErrorNotice, Loading } from "./ui";
 import { WorkflowGraph } from "./WorkflowGraph";
 
 // Charts and markdown are most of the page's JavaScript: fetched only once there are results.
 const JobResults = lazy(() => import("./JobResults"));
+
+function hasResults(job: Job): boolean {
+  return !!(job.report_payload || job.charts_payload || job.retirement_payload);
+}
 
 export function FailurePanel({ job, onRedriven }: { job: Job; onRedriven: () => void }) {
   const api = useApi();
@@ -34,60 +43,81 @@ export function FailurePanel({ job, onRedriven }: { job: Job; onRedriven: () => 
   }
 
   const stepError = node ? job.steps[node.step]?.error : null;
+  const technical = [node && `Step: ${node.state}`, job.error_message ?? stepError, job.error_cause].filter(Boolean);
   return (
-    <div role="alert" className="rounded-xl border border-red-300 bg-red-50 p-4 text-red-900">
-      <h3 className="font-semibold">
-        The analysis failed{node ? ` at ${node.label} (${node.state})` : ""}.
-      </h3>
-      <p className="mt-1 text-sm">{job.error_message ?? stepError ?? "No error was recorded."}</p>
-      {job.error_cause && (
-        <details className="mt-2 text-sm">
-          <summary className="cursor-pointer">Cause</summary>
-          <pre className="mt-1 whitespace-pre-wrap break-words text-xs">{job.error_cause}</pre>
-        </details>
-      )}
-      <p className="mt-2 text-sm">Steps that succeeded are kept; a retry runs only what failed.</p>
-      <Button tone="danger" className="mt-3" onClick={retry} disabled={busy}>
-        {busy ? "Retrying…" : "Retry from failed step"}
+    <div role="alert" className="rounded-xl border border-red-300 bg-red-50 p-4 text-red-950">
+      <h2 className="font-semibold">
+        {node ? `The analysis stopped while ${STEP_WORK[node.step]}.` : "The analysis stopped."}
+      </h2>
+      <p className="mt-1 text-sm">
+        {hasResults(job) && "What finished is shown below and kept. "}A retry runs only what did not finish.
+      </p>
+      <Button className="mt-3" onClick={retry} disabled={busy}>
+        {busy ? "Retrying…" : "Retry from where it stopped"}
       </Button>
       {error && (
         <div className="mt-3">
           <ErrorNotice message={error} />
         </div>
       )}
+      {technical.length > 0 && (
+        <details className="mt-3 text-sm">
+          <summary className="cursor-pointer">Technical details</summary>
+          <pre className="mt-1 whitespace-pre-wrap break-words text-xs">{technical.join("\n")}</pre>
+        </details>
+      )}
     </div>
   );
 }
 
-export function JobView({ job, onRedriven }: { job: Job; onRedriven: () => void }) {
+/** The run in one line: "Finished in 1.5 s · 6 steps", "Stopped after 1.2 s · 4 of 6 steps done". */
+function runSummary(job: Job, now: number): string {
+  const elapsed = jobElapsed(job, now);
+  const time = elapsed === null ? "" : ` ${duration(elapsed)}`;
+  const done = NODES.filter((node) => ["succeeded", "skipped"].includes(stepStatus(job, node.step))).length;
+  if (job.status === "completed") return `Finished in${time} · ${NODES.length} steps`;
+  if (job.status === "failed") return `Stopped after${time} · ${done} of ${NODES.length} steps done`;
+  return `Running for${time} · ${done} of ${NODES.length} steps done`;
+}
+
+/** The finished run: one line, the graph one click away. */
+function FinishedRun({ job }: { job: Job }) {
+  const now = useNow(!isSettled(job));
   return (
-    <div className="space-y-6">
-      <Card
-        title="Progress"
-        actions={
-          <span className="flex items-center gap-2 text-sm text-slate-600">
-            Started {dateTime(job.created_at)} <StatusBadge status={job.status} />
-          </span>
-        }
-      >
-        <WorkflowGraph job={job} />
-        {job.steps.start?.notice && (
-          <p className="mt-3 text-center text-xs text-slate-600" data-testid="prices-notice">
-            Prices: {job.steps.start.notice}
-          </p>
-        )}
-        {job.status === "failed" && (
-          <div className="mt-4">
-            <FailurePanel job={job} onRedriven={onRedriven} />
-          </div>
-        )}
-        {(job.status === "pending" || job.status === "running") && (
-          <p role="status" className="mt-4 text-center text-sm text-slate-600">
-            Working… this page updates by itself.
-          </p>
-        )}
-      </Card>
-      {job.status === "completed" && (
+    <details className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
+      <summary className="cursor-pointer text-sm text-slate-700">
+        <span className="tabular-nums">
+          {runSummary(job, now)}
+          <span className="hidden sm:inline"> · {dateTime(job.created_at)}</span>
+        </span>
+        <span className="ml-2 text-sky-800 underline">Show steps</span>
+      </summary>
+      <div className="mt-4">
+        <WorkflowGraph job={job} now={now} />
+      </div>
+    </details>
+  );
+}
+
+function RunningJob({ job }: { job: Job }) {
+  const now = useNow(true);
+  return (
+    <Card title="Progress">
+      <p role="status" className="mb-4 text-sm text-slate-700 tabular-nums">
+        {runSummary(job, now)}. This page updates by itself.
+      </p>
+      <WorkflowGraph job={job} now={now} />
+    </Card>
+  );
+}
+
+export function JobView({ job, onRedriven }: { job: Job; onRedriven: () => void }) {
+  if (!isFinished(job)) return <RunningJob job={job} />;
+  return (
+    <div className="space-y-4">
+      {job.status === "failed" && <FailurePanel job={job} onRedriven={onRedriven} />}
+      <FinishedRun job={job} />
+      {hasResults(job) && (
         <Suspense fallback={<Loading what="the results" />}>
           <JobResults job={job} />
         </Suspense>

@@ -3,6 +3,7 @@
  * into text, and images become their alt text so a report cannot make the browser call any host.
  */
 
+import type { ReactNode } from "react";
 import ReactMarkdown, { type Components } from "react-markdown";
 import remarkGfm from "remark-gfm";
 
@@ -13,12 +14,29 @@ const components: Components = {
       {children}
     </a>
   ),
+  // A wide table scrolls inside the page; a figure or a header never breaks across lines.
+  // Focusable, so a keyboard can scroll a table wider than the screen.
   table: ({ children }) => (
-    <div className="overflow-x-auto">
+    <div className="overflow-x-auto" tabIndex={0}>
       <table>{children}</table>
     </div>
   ),
+  th: ({ children, style }) => (
+    <th style={style} className="whitespace-nowrap">
+      {children}
+    </th>
+  ),
+  td: ({ children, style }) => (
+    <td style={style} className={isFigure(children) ? "whitespace-nowrap text-right tabular-nums" : undefined}>
+      {children}
+    </td>
+  ),
 };
+
+/** A cell holding only a number: an amount, a share, a year. */
+function isFigure(children: ReactNode): boolean {
+  return typeof children === "string" && /\d/.test(children) && /^[\s$%+\-\u2212.,\d]+$/.test(children);
+}
 
 /** The text without the line that repeats `notice`, which the page already shows as a label. */
 export function withoutNotice(text: string, notice: string | undefined): string {

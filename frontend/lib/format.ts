@@ -1,20 +1,83 @@
-/** How numbers, dates and names read in the UI. */
+/**
+ * How numbers, dates and names read in the UI. One precision per kind of figure: amounts in whole
+ * dollars ("$33,606"), prices in cents, shares and chances with one decimal ("74.4%"), ages and
+ * years as integers ("78"), and a thousands separator in every number ("10,000").
+ */
 
 import type { AccountType, HoldingValue } from "./types";
 
-const dollarFormat = new Intl.NumberFormat("en-US", {
-  style: "currency",
-  currency: "USD",
-  maximumFractionDigits: 0,
-});
 const centFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
+/**
+ * `value` to `digits` decimals with thousands separators, rounded as the backend's Python rounds
+ * the same JSON number in its prose (to nearest on the exact binary value, an exact tie to even),
+ * so a sentence and the table beside it never differ in the last digit. `toFixed` rounds the
+ * exact binary value too, but an exact tie away from zero; Intl rounds the decimal string.
+ */
+function fixed(value: number, digits: number): string {
+  const size = Math.abs(value);
+  let text = size.toFixed(digits);
+  const [, decimals = ""] = size.toPrecision(21).split(".");
+  const dropped = decimals.slice(digits);
+  if (/^50*$/.test(dropped)) {
+    // An exact tie: keep the last digit when it is even (toFixed went up, away from it).
+    const kept = size.toPrecision(21).split(".")[0] + (digits ? `.${decimals.slice(0, digits)}` : "");
+    if (Number(kept.at(-1)) % 2 === 0) text = kept;
+  }
+  const [whole, fraction] = text.split(".");
+  const grouped = Number(whole).toLocaleString("en-US") + (fraction ? `.${fraction}` : "");
+  return value < 0 ? `-${grouped}` : grouped;
+}
+
 export function dollars(amount: number, cents = false): string {
-  return (cents ? centFormat : dollarFormat).format(amount);
+  if (cents) return centFormat.format(amount);
+  const text = fixed(amount, 0);
+  return text.startsWith("-") && text !== "-0" ? `-$${text.slice(1)}` : `$${text.replace("-", "")}`;
 }
 
 export function percent(value: number, digits = 1): string {
-  return `${value.toFixed(digits)}%`;
+  return `${fixed(value, digits)}%`;
+}
+
+/** A whole number with its thousands separator: ages, years, counts ("10,000", "78"). */
+export function integer(value: number): string {
+  return fixed(value, 0);
+}
+
+/** A chance (a fraction, 0 to 1) as a percentage: 0.194 → "19.4%". */
+export function chance(probability: number): string {
+  return percent(probability * 100);
+}
+
+/** What a share is of, where shares of different bases meet on one page. */
+export const BASE_WORDS = { invested: "of invested", total: "of total incl. cash" } as const;
+
+/** A share with its base: "74.4% of invested", "66.2% of total incl. cash". */
+export function share(value: number, base: keyof typeof BASE_WORDS): string {
+  return `${percent(value)} ${BASE_WORDS[base]}`;
+}
+
+/** A difference of two shares in percentage points, with its sign: "+4.4", "−2.0", and "0.0" unsigned. */
+export function points(value: number): string {
+  const text = fixed(Math.abs(value), 1);
+  if (/^[0.,]+$/.test(text)) return text;
+  return `${value > 0 ? "+" : "\u2212"}${text}`;
+}
+
+/** How many of how many, with the unit: "3 of 3 holdings", "1 of 1 holding". */
+export function countOf(done: number, total: number, unit: string): string {
+  return `${integer(done)} of ${integer(total)} ${total === 1 ? unit : `${unit}s`}`;
+}
+
+/** An elapsed time as a person says it: "under 0.1 s", "0.4 s", "1.5 s", "42 s", "2 min 5 s". */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 0.05) return "under 0.1 s";
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const whole = Math.round(seconds);
+  const rest = whole % 60;
+  return `${Math.floor(whole / 60)} min${rest ? ` ${rest} s` : ""}`;
 }
 
 export function dateTime(iso: string | null | undefined): string {

@@ -4,13 +4,13 @@
 export const STEPS = [
   {
     "step": "start",
-    "label": "Start",
+    "label": "Prepare",
     "state": "Start job",
     "function": "start_job"
   },
   {
     "step": "tagging",
-    "label": "Tagging",
+    "label": "Classify holdings",
     "state": "Tag instruments",
     "function": "tagger"
   },
@@ -34,7 +34,7 @@ export const STEPS = [
   },
   {
     "step": "finalize",
-    "label": "Finalize",
+    "label": "Save results",
     "state": "Finalize job",
     "function": "finalize_job"
   }

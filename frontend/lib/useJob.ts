@@ -1,11 +1,14 @@
-/** Follow one job: poll with backoff while it runs, stop when it ends, resume after a redrive. */
+/**
+ * Follow one job: poll with backoff while it runs, stop when it ends, resume after a redrive; and
+ * the clock its elapsed times count to.
+ */
 
 import { useCallback, useEffect, useRef, useState } from "react";
 
 import { errorMessage } from "./api";
 import type { Job } from "./types";
 import { useApi } from "./useApi";
-import { FIRST_POLL_MS, isFinished, nextPollDelay } from "./workflow";
+import { FIRST_POLL_MS, isSettled, nextPollDelay } from "./workflow";
 
 const REDRIVE_GRACE_MS = 30_000;
 
@@ -44,7 +47,7 @@ export function useJob(jobId: string | null): FollowedJob {
           redrivenAt.current !== null &&
           Date.now() - redrivenAt.current < REDRIVE_GRACE_MS;
         if (latest.status !== "failed") redrivenAt.current = null;
-        if (isFinished(latest) && !stillOld) return;
+        if (isSettled(latest) && !stillOld) return;
         delay = nextPollDelay(delay, changed);
       } catch (failure) {
         if (!live) return;
@@ -66,4 +69,15 @@ export function useJob(jobId: string | null): FollowedJob {
     setRound((n) => n + 1);
   }, []);
   return { job, error, follow };
+}
+
+/** The clock, ticking every second while `running`, so elapsed times count up live. */
+export function useNow(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [running]);
+  return now;
 }

@@ -37,8 +37,63 @@ export function stepState(job: Job, step: StepName): StepState | undefined {
   return job.steps[step];
 }
 
+/** What each step does, in words that can follow "while": "The analysis stopped while drawing the charts." */
+export const STEP_WORK: Record<StepName, string> = {
+  start: "preparing your portfolio's figures",
+  tagging: "classifying your holdings",
+  report: "writing the report",
+  charts: "drawing the charts",
+  retirement: "projecting your retirement",
+  finalize: "saving the results",
+};
+
+/** Why a finished job has no result from `step`, in plain words; null when the step succeeded. */
+export function whyMissing(job: Job, step: StepName): string | null {
+  const status = stepStatus(job, step);
+  if (status === "succeeded" || status === "skipped") return null;
+  if (status === "failed") return `Not available: the analysis failed while ${STEP_WORK[step]}.`;
+  if (status === "running") return `Still ${STEP_WORK[step]}: it was under way when the analysis stopped.`;
+  const failed = failedNode(job);
+  if (status === "aborted" && failed) return `Not available: stopped when ${failed.label} failed. A retry runs it again.`;
+  return "Not available: the analysis stopped before this step. A retry runs it.";
+}
+
+/** A step's status in words, as the graph and its summary say it. */
+export const STATUS_WORDS: Record<StepStatus, string> = {
+  pending: "Waiting",
+  running: "Running",
+  succeeded: "Done",
+  failed: "Failed",
+  aborted: "Stopped",
+  skipped: "Skipped",
+};
+
+function since(start: string | null | undefined, end: string | null | undefined, now: number): number | null {
+  if (!start) return null;
+  return (end ? Date.parse(end) : now) - Date.parse(start);
+}
+
+/** How long a step ran, in ms: to `now` while it runs; null before it starts. */
+export function stepElapsed(state: StepState | undefined, now: number): number | null {
+  if (!state?.started_at) return null;
+  return since(state.started_at, state.status === "running" ? null : (state.completed_at ?? null), now);
+}
+
+/** How long the whole analysis ran, in ms: from its start to its end, or to `now` while it runs. */
+export function jobElapsed(job: Job, now: number): number | null {
+  const start = job.started_at ?? job.created_at;
+  const end = isFinished(job) ? (job.completed_at ?? job.updated_at) : null;
+  return since(start, end, now);
+}
+
 export function isFinished(job: Job): boolean {
   return job.status === "completed" || job.status === "failed";
+}
+
+/** Finished, and nothing left to land: a branch under way when a sibling failed runs to its end
+ * and stores its result after the job is marked failed. */
+export function isSettled(job: Job): boolean {
+  return isFinished(job) && !NODES.some((node) => job.steps[node.step]?.status === "running");
 }
 
 /** The failed step: the job's own word, else the first step marked failed. */

@@ -42,7 +42,8 @@ function StartAnalysis() {
           : "Alex writes a report, draws charts and projects your retirement in parallel."}{" "}
         {portfolio.data?.classifies === false &&
           "Holdings it does not know yet stay unclassified: classifying them needs a language model, and none is configured. "}
-        It takes a few minutes; you can watch every step here.
+        You can watch every step here, with its time, as it runs.
+        {portfolio.data && !portfolio.data.classifies && " Without a language model it takes a few seconds."}
       </p>
       {portfolio.error && <ErrorNotice message={portfolio.error} onRetry={portfolio.reload} />}
       {portfolio.data && portfolio.data.gaps.length > 0 && portfolio.data.analyzable && (

@@ -41,6 +41,20 @@ describe("Markdown report", () => {
   });
 });
 
+describe("Markdown tables on a phone", () => {
+  it("never wraps a figure or a header, and right-aligns figures in tabular digits", () => {
+    render(<Markdown text={"| year | age | p10 |\n|---|---|---|\n| 25 | 65 | $1,041,273 |\n| note | in today's dollars | −2.0% |"} />);
+
+    for (const header of screen.getAllByRole("columnheader")) expect(header.className).toContain("whitespace-nowrap");
+    const money = screen.getByRole("cell", { name: "$1,041,273" });
+    expect(money.className.split(" ")).toEqual(["whitespace-nowrap", "text-right", "tabular-nums"]);
+    expect(screen.getByRole("cell", { name: "−2.0%" }).className).toContain("text-right");
+    expect(screen.getByRole("cell", { name: "in today's dollars" }).className).toBe("");
+    expect(screen.getByRole("table").parentElement!.className).toContain("overflow-x-auto");
+    expect(screen.getByRole("table").parentElement).toHaveAttribute("tabindex", "0");
+  });
+});
+
 describe("withoutNotice", () => {
   it("drops the line repeating the notice, which the page shows as a label", () => {
     const notice = "Written without a language model.";

@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 
 import AnalysisPage from "@/pages/analysis";
 import Landing from "@/pages/index";
@@ -50,5 +50,22 @@ describe("starting an analysis", () => {
 
     expect(screen.getByText(/with a language model configured, AI agents also classify holdings/)).toBeInTheDocument();
     expect(screen.queryByText(/AI agents classify your holdings/)).not.toBeInTheDocument();
+  });
+
+  it("promises no duration it cannot keep: seconds offline, step times otherwise", async () => {
+    vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [], analyzable: true, reason: null, classifies: false }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    const card = (await screen.findByText(/Without a language model it takes a few seconds/)).closest("section")!;
+    expect(card).toHaveTextContent("every step here, with its time, as it runs");
+    expect(card).not.toHaveTextContent("a few minutes");
+  });
+
+  it("says nothing of seconds when a language model will write", async () => {
+    vi.stubGlobal("fetch", portfolioApi({ valuation: { ...VALUATION, total: 100 }, gaps: [], analyzable: true, reason: null, classifies: true }).fetcher);
+    renderSignedIn(<AnalysisPage />);
+
+    await waitFor(() => expect(screen.getByRole("button", { name: "Start analysis" })).toBeEnabled());
+    expect(screen.queryByText(/few seconds|few minutes/)).toBeNull();
   });
 });

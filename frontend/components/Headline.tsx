@@ -1,0 +1,77 @@
+/**
+ * The top of a finished analysis: whether the retirement plan is on track (a coloured verdict, the
+ * chance in words), the changes that most improve it, and the portfolio's main findings. All three
+ * are computed by code in the backend; this only lays them out.
+ */
+
+import { chance, dollars } from "@/lib/format";
+import type { RetirementPayload, VerdictLevel } from "@/lib/types";
+
+const VERDICTS: Record<VerdictLevel, { words: string; style: string }> = {
+  on_track: { words: "On track", style: "border-emerald-300 bg-emerald-50 text-emerald-900" },
+  at_risk: { words: "At risk", style: "border-amber-300 bg-amber-50 text-amber-900" },
+  off_track: { words: "Off track", style: "border-red-300 bg-red-50 text-red-900" },
+};
+
+function Verdict({ retirement }: { retirement: RetirementPayload }) {
+  const { projection, verdict } = retirement;
+  const target = `${dollars(projection.target_income)} a year`;
+  if (!verdict) {
+    return (
+      <p className="text-lg text-slate-900">
+        Your target income of {target} lasts through retirement in{" "}
+        <strong className="tabular-nums">{chance(projection.success_probability)}</strong> of simulated markets.
+      </p>
+    );
+  }
+  const { words, style } = VERDICTS[verdict.level];
+  return (
+    <div data-verdict={verdict.level} className={`rounded-lg border-2 p-3 ${style}`}>
+      <p className="text-2xl font-bold">{words}</p>
+      <p className="mt-1">
+        Your target income of {target} lasts through retirement in {verdict.chance_words} simulated markets{" "}
+        <span className="whitespace-nowrap tabular-nums">({chance(verdict.success_probability)})</span>.
+      </p>
+    </div>
+  );
+}
+
+export function Headline({ retirement, findings }: { retirement: RetirementPayload | null; findings: string[] }) {
+  const improvements = retirement?.improvements ?? [];
+  return (
+    <section aria-labelledby="headline-title" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6">
+      <h2 id="headline-title" className="text-lg font-semibold text-slate-900">
+        At a glance
+      </h2>
+      {retirement ? <Verdict retirement={retirement} /> : null}
+      {improvements.length > 0 && (
+        <div>
+          <h3 className="font-semibold text-slate-900">What would help most</h3>
+          <ol className="mt-2 space-y-2">
+            {improvements.map((improvement) => (
+              <li key={improvement.kind} className="rounded-lg bg-slate-50 p-3">
+                <p className="flex flex-wrap items-baseline justify-between gap-x-3">
+                  <span className="font-medium text-slate-900">{improvement.label}</span>
+                  <span className="whitespace-nowrap text-sm tabular-nums text-slate-700">
+                    {chance(improvement.success_probability)} chance
+                  </span>
+                </p>
+                <p className="mt-1 text-sm text-slate-700">{improvement.detail}</p>
+              </li>
+            ))}
+          </ol>
+        </div>
+      )}
+      {findings.length > 0 && (
+        <div>
+          <h3 className="font-semibold text-slate-900">Your portfolio</h3>
+          <ul className="mt-2 list-disc space-y-1 pl-5 text-slate-800">
+            {findings.map((finding) => (
+              <li key={finding}>{finding}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
