@@ -1,5 +1,6 @@
 /** Small building blocks every page uses: cards, buttons, fields, and the three states of data. */
 
+import Link from "next/link";
 import type { ComponentProps, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
 import type { JobStatus, StepState, StepStatus } from "@/lib/types";
@@ -89,6 +90,22 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
           Try again
         </button>
       )}
+    </div>
+  );
+}
+
+/** What a link named and Alex could not find (a mistyped address, another user's record), and the
+ * way back: shown instead of the API's refusal, which a retry could not change. */
+export function NotFound({ what, back, backLabel }: { what: string; back: string; backLabel: string }) {
+  return (
+    <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950">
+      <p className="font-semibold">{what}</p>
+      <p className="mt-1 text-sm">
+        The link may be mistyped, or what it named was deleted or belongs to another user.{" "}
+        <Link href={back} className="font-medium text-sky-800 underline">
+          {backLabel}
+        </Link>
+      </p>
     </div>
   );
 }

@@ -86,7 +86,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
 
 function Accounts() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => loadPortfolio(api), [api]);
+  const { data, error, loading, reload, retry } = useLoad(() => loadPortfolio(api), [api]);
   const [creating, setCreating] = useState(false);
 
   return (
@@ -108,7 +108,7 @@ function Accounts() {
           </div>
         )}
         {loading && !data && <Loading what="your accounts" />}
-        {error && <ErrorNotice message={error} onRetry={reload} />}
+        {error && <ErrorNotice message={error} onRetry={retry} />}
         {data && !data.accounts.length && !creating && (
           <Empty>No accounts yet: choose “New account” to add your 401(k), IRA or brokerage account.</Empty>
         )}

@@ -46,9 +46,9 @@ function Allocation({ portfolio }: { portfolio: Portfolio }) {
 
 function PortfolioCards() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => loadPortfolio(api), [api]);
+  const { data, error, loading, retry } = useLoad(() => loadPortfolio(api), [api]);
   if (loading && !data) return <Loading what="your portfolio" />;
-  if (error) return <ErrorNotice message={error} onRetry={reload} />;
+  if (error) return <ErrorNotice message={error} onRetry={retry} />;
   if (!data) return null;
   if (!data.accounts.length) {
     return (
@@ -84,9 +84,9 @@ function PortfolioCards() {
 
 function LastAnalysis() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => api.jobs(1), [api]);
+  const { data, error, loading, retry } = useLoad(() => api.jobs(1), [api]);
   if (loading && !data) return <Loading what="your last analysis" />;
-  if (error) return <ErrorNotice message={error} onRetry={reload} />;
+  if (error) return <ErrorNotice message={error} onRetry={retry} />;
   const job = data?.items[0];
   if (!job) {
     return (
@@ -110,9 +110,9 @@ function LastAnalysis() {
 
 function Settings() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => api.user(), [api]);
+  const { data, error, loading, retry } = useLoad(() => api.user(), [api]);
   if (loading && !data) return <Loading what="your settings" />;
-  if (error) return <ErrorNotice message={error} onRetry={reload} />;
+  if (error) return <ErrorNotice message={error} onRetry={retry} />;
   if (!data) return null;
   return (
     <SettingsForm
