@@ -132,6 +132,20 @@ export function StatusBadge({ status }: { status: JobStatus | StepStatus }) {
   );
 }
 
+/** A chart's tooltip: dark text on white (well above 4.5:1), the point's name, then its figures. */
+export function TooltipBox({ title, lines }: { title: string; lines: string[] }) {
+  return (
+    <div className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-md">
+      <p className="font-semibold">{title}</p>
+      {lines.map((line) => (
+        <p key={line} className="tabular-nums">
+          {line}
+        </p>
+      ))}
+    </div>
+  );
+}
+
 /** A step's notice when its result was written without a language model. */
 export function offlineNotice(step: StepState | undefined): string | undefined {
   return step?.generated_by === "offline" ? (step.notice ?? undefined) : undefined;
