@@ -12,7 +12,7 @@ import { DeleteQuestion } from "@/components/ConfirmDelete";
 import { AppPage } from "@/components/Layout";
 import { SymbolInput } from "@/components/SymbolInput";
 import { Button, Card, Empty, ErrorNotice, Loading, NotFound, TextField } from "@/components/ui";
-import { ApiError, errorMessage } from "@/lib/api";
+import { errorMessage } from "@/lib/api";
 import { ACCOUNT_TYPE_LABELS, dollars, percent, priceLabel } from "@/lib/format";
 import { instrumentsFor } from "@/lib/portfolio";
 import type { Account, HoldingValue, Instrument, PortfolioValue, Position } from "@/lib/types";
@@ -152,6 +152,10 @@ function AddPosition({ accountId, onAdded }: { accountId: string; onAdded: Confi
 
 const NUMBER_CELL = "px-3 py-2 text-right align-top tabular-nums whitespace-nowrap";
 const COLUMNS = 7;
+// The symbol stays in view while a phone scrolls the table sideways.
+const STICKY = "sticky left-0 z-10 bg-white";
+// What spans a row (a question, a form) stays in view too, and as wide as the screen at most.
+const SPANNING = "sticky left-3 max-w-[calc(100vw-5rem)]";
 
 /** One position: a row of figures, then rows of their own for what needs room (the delete question,
  * a price form, an error), so nothing the user does moves the columns. */
@@ -194,7 +198,7 @@ function PositionRows({
   return (
     <>
       <tr className="border-t border-slate-200">
-        <th scope="row" className="px-3 py-2 text-left align-top font-semibold">
+        <th scope="row" className={`${STICKY} px-3 py-2 text-left align-top font-semibold`}>
           {position.symbol}
         </th>
         <td className="min-w-48 px-3 py-2 align-top">
@@ -254,37 +258,41 @@ function PositionRows({
       {asking && (
         <tr>
           <td colSpan={COLUMNS} className="px-3 pb-2">
-            <DeleteQuestion
-              what={position.symbol}
-              question={`Remove ${position.symbol} (${shares(position.quantity)}) from this account?`}
-              onCancel={() => setAsking(false)}
-              onConfirm={async () => {
-                try {
-                  await api.deletePosition(position.id);
-                  onChanged(`Removed ${position.symbol} from this account.`);
-                } catch (failure) {
-                  setError(errorMessage(failure));
-                }
-              }}
-            />
+            <div className={SPANNING}>
+              <DeleteQuestion
+                what={position.symbol}
+                question={`Remove ${position.symbol} (${shares(position.quantity)}) from this account?`}
+                onCancel={() => setAsking(false)}
+                onConfirm={async () => {
+                  try {
+                    await api.deletePosition(position.id);
+                    onChanged(`Removed ${position.symbol} from this account.`);
+                  } catch (failure) {
+                    setError(errorMessage(failure));
+                  }
+                }}
+              />
+            </div>
           </td>
         </tr>
       )}
       {(needsPrice || holding?.superseded_user_price != null || error) && (
         <tr>
           <td colSpan={COLUMNS} className="px-3 pb-3">
-            {needsPrice && <PriceForm holding={holding} onSaved={onChanged} />}
-            {holding?.superseded_user_price != null && (
-              <p className="text-xs text-slate-600">
-                Your price of {dollars(holding.superseded_user_price, true)} is not used: {priceLabel(holding)} prices{" "}
-                {holding.symbol} now.
-              </p>
-            )}
-            {error && (
-              <div className="mt-2">
-                <ErrorNotice message={error} />
-              </div>
-            )}
+            <div className={SPANNING}>
+              {needsPrice && <PriceForm holding={holding} onSaved={onChanged} />}
+              {holding?.superseded_user_price != null && (
+                <p className="text-xs text-slate-600">
+                  Your price of {dollars(holding.superseded_user_price, true)} is not used: {priceLabel(holding)} prices{" "}
+                  {holding.symbol} now.
+                </p>
+              )}
+              {error && (
+                <div className="mt-2">
+                  <ErrorNotice message={error} />
+                </div>
+              )}
+            </div>
           </td>
         </tr>
       )}
@@ -299,12 +307,14 @@ function PositionsTable({ data, holdings, onChanged }: { data: AccountData & { a
   const header = "px-3 py-2 font-medium whitespace-nowrap";
   return (
     // A phone scrolls the table inside its card rather than squeezing a number onto two lines.
-    <div className="-mx-3 overflow-x-auto">
+    // `relative`: what is positioned inside (the screen-reader-only texts) scrolls with the table
+    // instead of widening the page.
+    <div className="relative -mx-3 overflow-x-auto">
       <table className="w-full min-w-[52rem] text-sm">
         <caption className="sr-only">Positions in {account.account_name}, with their prices and values</caption>
         <thead className="text-slate-600">
           <tr>
-            <th scope="col" className={`${header} text-left`}>Symbol</th>
+            <th scope="col" className={`${header} ${STICKY} text-left`}>Symbol</th>
             <th scope="col" className={`${header} text-left`}>Name</th>
             <th scope="col" className={`${header} text-right`}>Shares</th>
             <th scope="col" className={`${header} text-right`}>Price</th>
@@ -351,23 +361,17 @@ function PositionsTable({ data, holdings, onChanged }: { data: AccountData & { a
   );
 }
 
-/** The account's positions, or null when the address names none of the user's: the API refuses a
- * malformed id (422) and another user's (404), and neither would change on a retry. */
-function positionsOrNone(api: ReturnType<typeof useApi>, id: string): Promise<Position[] | null> {
-  return api.positions(id).catch((failure: unknown) => {
-    if (failure instanceof ApiError && (failure.status === 404 || failure.status === 422)) return null;
-    throw failure;
-  });
-}
-
 function AccountDetail({ id }: { id: string }) {
   const api = useApi();
   const [done, setDone] = useState("");
   const { data, error, loading, reload, retry } = useLoad<AccountData>(async () => {
-    const [accounts, positions, portfolio] = await Promise.all([api.accounts(), positionsOrNone(api, id), api.portfolio()]);
+    const [accounts, portfolio] = await Promise.all([api.accounts(), api.portfolio()]);
+    // An address naming none of the user's accounts (mistyped, deleted, another user's) is found
+    // out here, without asking the API for it: its refusal would read as a fault to retry.
     const account = accounts.find((entry) => entry.id === id) ?? null;
-    if (!account || !positions) return { account: null, positions: [], instruments: {}, portfolio };
-    const instruments = await instrumentsFor(api, positions.map((position) => position.symbol));
+    if (!account) return { account: null, positions: [], instruments: {}, portfolio };
+    const symbols = portfolio.valuation.holdings.filter((holding) => holding.account_id === id).map((holding) => holding.symbol);
+    const [positions, instruments] = await Promise.all([api.positions(id), instrumentsFor(api, symbols)]);
     return { account, positions, instruments, portfolio };
   }, [api, id]);
   const account = data?.account;

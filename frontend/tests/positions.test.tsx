@@ -221,17 +221,16 @@ describe("account page", () => {
 describe("account page for an address that names no account of the user's", () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it.each([
-    ["a malformed id (422)", 422, "Invalid request: account_id: Input should be a valid UUID, invalid character: found `o` at 1"],
-    ["another user's account (404)", 404, "account not found"],
-  ])("says what was not found and links back, with no retry, for %s", async (_case, status, message) => {
-    const api = accountApi();
-    const answer = api.fetcher;
-    vi.stubGlobal("fetch", (input: RequestInfo | URL, init?: RequestInit) =>
-      String(input).endsWith("/positions?limit=100")
-        ? Promise.resolve(new Response(JSON.stringify({ error: { code: "x", message, details: null } }), { status }))
-        : answer(input, init),
+  it("says what was not found and links back, without asking the API for it or offering a retry", async () => {
+    // The address names "a1" (as mistyped "o", or another user's id): not among this user's accounts.
+    const api = fakeFetch((url) =>
+      url.startsWith("/api/accounts?")
+        ? { body: { items: [], next_cursor: null } }
+        : url === "/api/portfolio"
+          ? { body: { valuation: { holdings: [], accounts: [], cash: 0, invested: 0, total: 0, unpriced: [], unclassified: [], user_priced: [], stale: [], stale_after_days: 5 }, gaps: [], analyzable: false, reason: null, classifies: false } }
+          : { status: 422, body: { error: { code: "invalid_input", message: "Invalid request: account_id: Input should be a valid UUID, invalid character: found `o` at 1", details: null } } },
     );
+    vi.stubGlobal("fetch", api.fetcher);
     renderSignedIn(<AccountPage />);
 
     const alert = await screen.findByRole("alert");
@@ -239,6 +238,8 @@ describe("account page for an address that names no account of the user's", () =
     expect(alert).not.toHaveTextContent("Invalid request");
     expect(within(alert).getByRole("link", { name: "Choose one of your accounts" })).toHaveAttribute("href", expect.stringMatching(/^\/accounts\/?$/));
     expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+    // Nothing was asked that the API would refuse (a refusal shows as an error in the console).
+    expect(api.calls.map((call) => call.url)).toEqual(["/api/accounts?limit=100", "/api/portfolio"]);
   });
 
   it("offers a retry only when the server failed, which a retry can mend", async () => {
@@ -246,5 +247,12 @@ describe("account page for an address that names no account of the user's", () =
     renderSignedIn(<AccountPage />);
     expect(await screen.findByRole("alert")).toHaveTextContent("The server had a problem.");
     expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+
+  it("offers no retry for a refusal a retry would meet again", async () => {
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Not allowed.", details: null } }), { status: 403 }));
+    renderSignedIn(<AccountPage />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Not allowed.");
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
   });
 });
