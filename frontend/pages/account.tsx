@@ -401,9 +401,6 @@ function AccountDetail({ id }: { id: string }) {
             <p className="mt-1 text-3xl font-bold tabular-nums">{dollars(valued?.total ?? account.cash_balance)}</p>
             <p className="text-sm text-slate-600">including {dollars(account.cash_balance)} cash</p>
           </Card>
-          <Card title="Add a position">
-            <AddPosition accountId={account.id} onAdded={changed} />
-          </Card>
           <Card title="Positions">
             {/* Always in the page, so a screen reader hears each change as it is confirmed. */}
             <p role="status" className={done ? "mb-3 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900" : "sr-only"}>
@@ -412,8 +409,11 @@ function AccountDetail({ id }: { id: string }) {
             {data.positions.length ? (
               <PositionsTable data={{ ...data, account }} holdings={holdings} onChanged={changed} />
             ) : (
-              <Empty>No positions yet: add one above, e.g. VTI or BND.</Empty>
+              <Empty>No positions yet: add one below, e.g. VTI or BND.</Empty>
             )}
+          </Card>
+          <Card title="Add a position">
+            <AddPosition accountId={account.id} onAdded={changed} />
           </Card>
         </>
       )}
