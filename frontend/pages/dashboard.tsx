@@ -60,11 +60,13 @@ function PortfolioCards({ portfolio }: { portfolio: Loaded<Portfolio> }) {
           price&apos;s source and date on its account&apos;s page.
         </p>
         {data.value.gaps.length > 0 && (
-          <ul role="note" className="mt-2 list-disc pl-5 text-sm text-amber-900">
-            {data.value.gaps.map((gap) => (
-              <li key={gap}>{gap}</li>
-            ))}
-          </ul>
+          <div role="note" aria-label="What the value leaves out">
+            <ul className="mt-2 list-disc pl-5 text-sm text-amber-900">
+              {data.value.gaps.map((gap) => (
+                <li key={gap}>{gap}</li>
+              ))}
+            </ul>
+          </div>
         )}
       </Card>
       <Card title="Allocation at a glance">
