@@ -6,6 +6,7 @@ import { useRouter } from "next/router";
 import { useEffect, type ReactNode } from "react";
 
 import { useAuth } from "@/lib/auth";
+import { useCurrentUser } from "@/lib/user";
 
 import { Loading } from "./ui";
 
@@ -18,6 +19,7 @@ const NAV = [
 
 export function Header() {
   const auth = useAuth();
+  const name = useCurrentUser()?.user?.display_name;
   const router = useRouter();
   const signedIn = auth.status === "signed-in";
   return (
@@ -49,7 +51,7 @@ export function Header() {
         <div className="ml-auto flex items-center gap-3 text-sm">
           {signedIn ? (
             <>
-              {auth.name && <span className="hidden text-slate-600 sm:inline">{auth.name}</span>}
+              {name && <span className="hidden text-slate-600 sm:inline">{name}</span>}
               <button
                 type="button"
                 className="text-slate-700 underline"

@@ -9,7 +9,9 @@ import { Button, ErrorNotice, TextField } from "./ui";
 
 export default function LocalSignIn({ signIn }: { signIn: (userId: string, name: string) => Promise<void> }) {
   const [userId, setUserId] = useState(DEMO_USER_ID);
-  const [name, setName] = useState("Demo Investor");
+  // The seeded demo user's name: the header shows the user's own name (Settings), which for a user
+  // that already exists is not this field's.
+  const [name, setName] = useState("Test User");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -33,7 +35,14 @@ export default function LocalSignIn({ signIn }: { signIn: (userId: string, name:
         demo accounts and positions; any other id starts empty.
       </p>
       <TextField label="User id" required maxLength={128} value={userId} onChange={(e) => setUserId(e.target.value)} />
-      <TextField label="Name" required maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      <TextField
+        label="Name"
+        hint="The name a new user id starts with; an existing user keeps theirs (change it in Settings)."
+        required
+        maxLength={200}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
       {error && <ErrorNotice message={error} />}
       <Button type="submit" disabled={busy} className="w-full">
         {busy ? "Signing in…" : "Sign in"}

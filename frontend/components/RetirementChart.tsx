@@ -1,6 +1,7 @@
 /**
  * The retirement projection: a fan chart of the balance by year (p10–p90 and p25–p75 bands, the
- * median line, retirement marked), the success probability and the planner's narrative.
+ * median line, retirement marked, both axes titled), the success probability and the planner's
+ * narrative. How the projection was written is said once, at the top of the results.
  */
 
 import {
@@ -13,13 +14,14 @@ import {
   Tooltip,
   XAxis,
   YAxis,
+  type TooltipContentProps,
 } from "recharts";
 
 import { dollars, percent } from "@/lib/format";
 import type { RetirementPayload, YearBand } from "@/lib/types";
 
 import { Markdown, withoutNotice } from "./Markdown";
-import { OfflineNotice } from "./ui";
+import { TooltipBox } from "./ui";
 
 interface Point {
   x: number;
@@ -43,7 +45,25 @@ function compactDollars(value: number): string {
   return dollars(value);
 }
 
-/** `notice`: the label of a projection written without a language model. */
+/** The balances of one year, in words: dark text on white, whatever the bands' colours. */
+export function BandTooltip({ active, payload, label, axisName }: Pick<TooltipContentProps, "active" | "payload" | "label"> & { axisName: string }) {
+  const point = payload?.[0]?.payload as Point | undefined;
+  if (!active || !point) return null;
+  const range = ([low, high]: [number, number]) => `${compactDollars(low)} – ${compactDollars(high)}`;
+  return (
+    <TooltipBox
+      title={`${axisName} ${String(label)}`}
+      lines={[
+        `Median: ${compactDollars(point.median)}`,
+        `25th–75th percentile: ${range(point.inner)}`,
+        `10th–90th percentile: ${range(point.outer)}`,
+      ]}
+    />
+  );
+}
+
+/** `notice`: the label of a projection written without a language model, kept out of the narrative
+ * (the results page shows it once for the whole analysis). */
 export function RetirementChart({ payload, notice }: { payload: RetirementPayload; notice?: string }) {
   const { projection } = payload;
   const byAge = projection.retirement_age !== null && projection.bands.every((b) => b.age !== null);
@@ -57,7 +77,6 @@ export function RetirementChart({ payload, notice }: { payload: RetirementPayloa
       <h3 id="retirement-title" className="font-semibold text-slate-900">
         Retirement projection
       </h3>
-      <OfflineNotice notice={notice} />
       <dl className="my-3 grid grid-cols-1 gap-3 sm:grid-cols-3">
         <Figure term="Chance the target income lasts" value={percent(success)} />
         <Figure term="Target income" value={`${dollars(projection.target_income)} / yr`} />
@@ -66,19 +85,25 @@ export function RetirementChart({ payload, notice }: { payload: RetirementPayloa
       <div
         role="img"
         aria-label={`Projected balance in today's dollars by ${axisName.toLowerCase()}: 10th to 90th percentile band and median, retirement at ${axisName.toLowerCase()} ${retiredAt}. Success probability ${percent(success)}.`}
-        className="h-72 w-full"
+        className="h-80 w-full"
       >
         <ResponsiveContainer width="100%" height="100%">
-          <ComposedChart data={data} margin={{ top: 16, right: 16, left: 8 }}>
+          <ComposedChart data={data} margin={{ top: 16, right: 16, left: 16, bottom: 24 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="x" type="number" domain={["dataMin", "dataMax"]} tick={{ fontSize: 11 }} />
-            <YAxis tickFormatter={compactDollars} width={64} tick={{ fontSize: 11 }} />
-            <Tooltip
-              labelFormatter={(x) => `${axisName} ${String(x)}`}
-              formatter={(value) =>
-                Array.isArray(value) ? `${compactDollars(Number(value[0]))} – ${compactDollars(Number(value[1]))}` : compactDollars(Number(value))
-              }
+            <XAxis
+              dataKey="x"
+              type="number"
+              domain={["dataMin", "dataMax"]}
+              tick={{ fontSize: 11 }}
+              label={{ value: axisName, position: "bottom", offset: 8, fill: "#334155", fontSize: 12 }}
             />
+            <YAxis
+              tickFormatter={compactDollars}
+              width={64}
+              tick={{ fontSize: 11 }}
+              label={{ value: "Balance (today's $)", angle: -90, position: "insideLeft", offset: -8, fill: "#334155", fontSize: 12, style: { textAnchor: "middle" } }}
+            />
+            <Tooltip content={(props) => <BandTooltip {...props} axisName={axisName} />} isAnimationActive={false} />
             <Area dataKey="outer" name="10th–90th percentile" fill="#93c5fd" fillOpacity={0.45} stroke="none" isAnimationActive={false} />
             <Area dataKey="inner" name="25th–75th percentile" fill="#3b82f6" fillOpacity={0.35} stroke="none" isAnimationActive={false} />
             <Line dataKey="median" name="Median" stroke="#1e3a8a" strokeWidth={2} dot={false} isAnimationActive={false} />

@@ -1,5 +1,6 @@
 /** Small building blocks every page uses: cards, buttons, fields, and the three states of data. */
 
+import Link from "next/link";
 import type { ComponentProps, InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
 import type { JobStatus, StepState, StepStatus } from "@/lib/types";
@@ -93,6 +94,22 @@ export function ErrorNotice({ message, onRetry }: { message: string; onRetry?: (
   );
 }
 
+/** What a link named and Alex could not find (a mistyped address, another user's record), and the
+ * way back: shown instead of the API's refusal, which a retry could not change. */
+export function NotFound({ what, back, backLabel }: { what: string; back: string; backLabel: string }) {
+  return (
+    <div role="alert" className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-amber-950">
+      <p className="font-semibold">{what}</p>
+      <p className="mt-1 text-sm">
+        The link may be mistyped, or what it named was deleted or belongs to another user.{" "}
+        <Link href={back} className="font-medium text-sky-800 underline">
+          {backLabel}
+        </Link>
+      </p>
+    </div>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="rounded-lg border border-dashed border-slate-300 p-6 text-center text-slate-600">{children}</div>;
 }
@@ -112,6 +129,20 @@ export function StatusBadge({ status }: { status: JobStatus | StepStatus }) {
     <span className={`inline-block rounded-full px-2 py-0.5 text-xs font-medium ${STATUS_STYLE[status]}`}>
       {status}
     </span>
+  );
+}
+
+/** A chart's tooltip: dark text on white (well above 4.5:1), the point's name, then its figures. */
+export function TooltipBox({ title, lines }: { title: string; lines: string[] }) {
+  return (
+    <div className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-md">
+      <p className="font-semibold">{title}</p>
+      {lines.map((line) => (
+        <p key={line} className="tabular-nums">
+          {line}
+        </p>
+      ))}
+    </div>
   );
 }
 

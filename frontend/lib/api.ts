@@ -184,6 +184,13 @@ export async function devToken(
   return token;
 }
 
+/** Whether calling again can succeed: no answer, a server fault, a timeout or a rate limit; any other
+ * refusal (a bad link, a missing or foreign record, invalid input) would be refused again. */
+export function retryable(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status >= 500 || error.status === 408 || error.status === 429;
+}
+
 /** What to show for any error thrown by a call. */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) {

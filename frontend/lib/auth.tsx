@@ -23,8 +23,6 @@ import { CLERK_PUBLISHABLE_KEY } from "./config";
 export interface Auth {
   mode: "clerk" | "local";
   status: "loading" | "signed-in" | "signed-out";
-  /** The signed-in person's name, as the sign-in knows it. */
-  name: string | null;
   getToken: () => Promise<string | null>;
   signOut: () => Promise<void>;
   /** The sign-in form for this mode, shown by the sign-in page. */
@@ -56,7 +54,6 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 // --- Local mode --------------------------------------------------------------------------------
 
 const TOKEN_KEY = "alex.token";
-const NAME_KEY = "alex.name";
 
 // The local session lives in sessionStorage (it ends with the tab); pages subscribe to it.
 const listeners = new Set<() => void>();
@@ -66,14 +63,11 @@ const localSession = {
     return () => listeners.delete(listener);
   },
   token: () => sessionStorage.getItem(TOKEN_KEY),
-  name: () => sessionStorage.getItem(NAME_KEY),
   /** Pre-rendered pages know no session yet. */
   unknown: () => undefined,
-  save(token: string | null, name: string | null) {
-    for (const [key, value] of [[TOKEN_KEY, token], [NAME_KEY, name]] as const) {
-      if (value === null) sessionStorage.removeItem(key);
-      else sessionStorage.setItem(key, value);
-    }
+  save(token: string | null) {
+    if (token === null) sessionStorage.removeItem(TOKEN_KEY);
+    else sessionStorage.setItem(TOKEN_KEY, token);
     listeners.forEach((listener) => listener());
   },
 };
@@ -81,10 +75,9 @@ const localSession = {
 /** Signs in with the dev issuer, for the local stack. */
 export function LocalAuthProvider({ children }: { children: ReactNode }) {
   const token = useSyncExternalStore(localSession.subscribe, localSession.token, localSession.unknown);
-  const name = useSyncExternalStore(localSession.subscribe, localSession.name, localSession.unknown);
 
   const signIn = useCallback(async (userId: string, displayName: string) => {
-    localSession.save(await devToken(userId, displayName), displayName);
+    localSession.save(await devToken(userId, displayName));
   }, []);
 
   const SignIn = useMemo(
@@ -99,12 +92,11 @@ export function LocalAuthProvider({ children }: { children: ReactNode }) {
     () => ({
       mode: "local",
       status: token === undefined ? "loading" : token ? "signed-in" : "signed-out",
-      name: name ?? null,
       getToken: async () => token ?? null,
-      signOut: async () => localSession.save(null, null),
+      signOut: async () => localSession.save(null),
       SignIn,
     }),
-    [token, name, SignIn],
+    [token, SignIn],
   );
 
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

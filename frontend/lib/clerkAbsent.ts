@@ -11,4 +11,3 @@ export const ClerkProvider = absent;
 export const Show = absent;
 export const SignIn = absent;
 export const useAuth = absent;
-export const useUser = absent;

@@ -1,6 +1,6 @@
 /** Clerk behind the app's auth interface; imported only when a publishable key is configured. */
 
-import { ClerkProvider, Show, SignIn as ClerkSignIn, useAuth, useUser } from "@clerk/nextjs";
+import { ClerkProvider, Show, SignIn as ClerkSignIn, useAuth } from "@clerk/nextjs";
 import { useMemo, type ReactNode } from "react";
 
 import { AuthContext, type Auth } from "./auth";
@@ -20,17 +20,15 @@ function ClerkSignInPanel() {
 
 function ClerkBridge({ children }: { children: ReactNode }) {
   const { isLoaded, isSignedIn, getToken, signOut } = useAuth();
-  const { user } = useUser();
   const value = useMemo<Auth>(
     () => ({
       mode: "clerk",
       status: !isLoaded ? "loading" : isSignedIn ? "signed-in" : "signed-out",
-      name: user?.fullName ?? user?.username ?? null,
       getToken: () => getToken(),
       signOut: () => signOut(),
       SignIn: ClerkSignInPanel,
     }),
-    [isLoaded, isSignedIn, getToken, signOut, user],
+    [isLoaded, isSignedIn, getToken, signOut],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

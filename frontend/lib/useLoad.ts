@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 
-import { errorMessage } from "./api";
+import { errorMessage, retryable } from "./api";
 
 export interface Loaded<T> {
   data: T | null;
@@ -10,11 +10,14 @@ export interface Loaded<T> {
   /** True until the first answer (a reload keeps showing the data it replaces). */
   loading: boolean;
   reload: () => void;
+  /** `reload` when loading again can succeed, so a page offers "Try again" only then. */
+  retry?: () => void;
 }
 
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [canRetry, setCanRetry] = useState(false);
   const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
@@ -25,7 +28,11 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
         setData(value);
         setError(null);
       },
-      (failure: unknown) => live && setError(errorMessage(failure)),
+      (failure: unknown) => {
+        if (!live) return;
+        setError(errorMessage(failure));
+        setCanRetry(retryable(failure));
+      },
     );
     return () => {
       live = false;
@@ -38,5 +45,5 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
     setError(null);
     setGeneration((n) => n + 1);
   }, []);
-  return { data, error, loading: data === null && error === null, reload };
+  return { data, error, loading: data === null && error === null, reload, retry: error && canRetry ? reload : undefined };
 }

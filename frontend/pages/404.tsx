@@ -1,3 +1,4 @@
+import Head from "next/head";
 import Link from "next/link";
 
 import { Header } from "@/components/Layout";
@@ -5,6 +6,9 @@ import { Header } from "@/components/Layout";
 export default function NotFound() {
   return (
     <>
+      <Head>
+        <title>Page not found · Alex</title>
+      </Head>
       <Header />
       <main className="mx-auto max-w-md px-4 py-16 text-center">
         <h1 className="text-2xl font-bold text-slate-900">Page not found</h1>

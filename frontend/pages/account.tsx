@@ -1,36 +1,41 @@
 /**
- * One account's positions (`/account/?id=...`): add with symbol autocomplete, edit quantity, delete;
- * each valued with its price's source and date, and a price of the user's own for a symbol no source prices.
+ * One account's positions (`/account/?id=...`) as a table: add with symbol autocomplete, edit
+ * quantity, delete; each valued with its price's source and date and its share of the account, and
+ * a price of the user's own for a symbol no source prices. Every change is confirmed in words.
  */
 
 import Link from "next/link";
 import { useRouter } from "next/router";
 import { useState, type FormEvent } from "react";
 
-import { ConfirmDelete } from "@/components/ConfirmDelete";
+import { DeleteQuestion } from "@/components/ConfirmDelete";
 import { AppPage } from "@/components/Layout";
 import { SymbolInput } from "@/components/SymbolInput";
-import { Button, Card, Empty, ErrorNotice, Loading, TextField } from "@/components/ui";
+import { Button, Card, Empty, ErrorNotice, Loading, NotFound, TextField } from "@/components/ui";
 import { errorMessage } from "@/lib/api";
-import { ACCOUNT_TYPE_LABELS, dollars, priceLabel } from "@/lib/format";
+import { ACCOUNT_TYPE_LABELS, dollars, percent, priceLabel } from "@/lib/format";
 import { instrumentsFor } from "@/lib/portfolio";
 import type { Account, HoldingValue, Instrument, PortfolioValue, Position } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
 import { useLoad } from "@/lib/useLoad";
 
 interface AccountData {
+  /** Null when the address names no account of this user's (mistyped, deleted, or another user's). */
   account: Account | null;
   positions: Position[];
   instruments: Record<string, Instrument>;
   portfolio: PortfolioValue;
 }
 
+/** A change said in words, for the page's live region. */
+type Confirm = (done: string) => void;
+
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
 /** The user's own price for a symbol no source prices: it values only their positions. */
-function PriceForm({ holding, onSaved }: { holding: HoldingValue; onSaved: () => void }) {
+function PriceForm({ holding, onSaved }: { holding: HoldingValue; onSaved: (done: string) => void }) {
   const api = useApi();
   const own = holding.price_source === "user";
   const [price, setPrice] = useState(own && holding.price !== null ? String(holding.price) : "");
@@ -49,7 +54,7 @@ function PriceForm({ holding, onSaved }: { holding: HoldingValue; onSaved: () =>
     try {
       await api.setPrice(holding.symbol, value, asOf);
       setError(null);
-      onSaved();
+      onSaved(`${holding.symbol} is now valued at your price of ${dollars(value, true)}.`);
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -103,7 +108,11 @@ function quantityProblem(text: string): string | null {
   return Number.isFinite(shares) && shares > 0 ? null : "Enter a number of shares above 0 (fractions are fine).";
 }
 
-function AddPosition({ accountId, classifies, onAdded }: { accountId: string; classifies: boolean; onAdded: () => void }) {
+function shares(quantity: number): string {
+  return `${quantity.toLocaleString("en-US", { maximumFractionDigits: 6 })} ${quantity === 1 ? "share" : "shares"}`;
+}
+
+function AddPosition({ accountId, classifies, onAdded }: { accountId: string; classifies: boolean; onAdded: Confirm }) {
   const api = useApi();
   const [symbol, setSymbol] = useState("");
   const [quantity, setQuantity] = useState("");
@@ -116,10 +125,10 @@ function AddPosition({ accountId, classifies, onAdded }: { accountId: string; cl
     if (quantityProblem(quantity)) return;
     setBusy(true);
     try {
-      await api.createPosition({ account_id: accountId, symbol: symbol.trim().toUpperCase(), quantity: Number(quantity) });
+      const added = await api.createPosition({ account_id: accountId, symbol: symbol.trim().toUpperCase(), quantity: Number(quantity) });
       setSymbol("");
       setQuantity("");
-      onAdded();
+      onAdded(`Added ${shares(added.quantity)} of ${added.symbol}.`);
     } catch (failure) {
       setError(errorMessage(failure));
     } finally {
@@ -141,53 +150,67 @@ function AddPosition({ accountId, classifies, onAdded }: { accountId: string; cl
   );
 }
 
-function PositionRow({
+const NUMBER_CELL = "px-3 py-2 text-right align-top tabular-nums whitespace-nowrap";
+const COLUMNS = 7;
+// The symbol stays in view while a phone scrolls the table sideways.
+const STICKY = "sticky left-0 z-10 bg-white";
+// What spans a row (a question, a form) stays in view too, and as wide as the screen at most.
+const SPANNING = "sticky left-3 max-w-[calc(100vw-5rem)]";
+
+/** One position: a row of figures, then rows of their own for what needs room (the delete question,
+ * a price form, an error), so nothing the user does moves the columns. */
+function PositionRows({
   position,
   instrument,
   holding,
+  accountTotal,
   classifies,
   onChanged,
 }: {
   position: Position;
   instrument: Instrument | undefined;
   holding: HoldingValue | undefined;
+  accountTotal: number;
   classifies: boolean;
-  onChanged: () => void;
+  onChanged: Confirm;
 }) {
   const api = useApi();
   const [quantity, setQuantity] = useState(String(position.quantity));
+  const [asking, setAsking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const value = holding?.value ?? null;
   const changed = Number(quantity) !== position.quantity;
+  const formId = `quantity-${position.id}`;
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setError(quantityProblem(quantity));
     if (quantityProblem(quantity)) return;
     try {
-      await api.updatePosition(position.id, Number(quantity));
-      onChanged();
+      const saved = await api.updatePosition(position.id, Number(quantity));
+      onChanged(`${position.symbol}: now ${shares(saved.quantity)}.`);
     } catch (failure) {
       setError(errorMessage(failure));
     }
   }
 
+  const needsPrice = holding && (holding.price === null || holding.price_source === "user");
   return (
-    <li className="rounded-lg border border-slate-200 p-3">
-      <div className="flex flex-wrap items-center gap-3">
-        <div className="min-w-32 flex-1">
-          <p className="font-semibold">{position.symbol}</p>
-          <p className="text-sm text-slate-600">
-            {instrument?.name ?? "Unknown instrument"}
-            {!instrument?.allocation_asset_class &&
-              (classifies
-                ? " · to be classified by the next analysis"
-                : " · not classified (no language model is configured)")}
-          </p>
-        </div>
-        <form onSubmit={save} className="flex items-end gap-2" aria-label={`Quantity of ${position.symbol}`}>
-          <label className="text-sm text-slate-700">
-            Shares
+    <>
+      <tr className="border-t border-slate-200">
+        <th scope="row" className={`${STICKY} px-3 py-2 text-left align-top font-semibold`}>
+          {position.symbol}
+        </th>
+        <td className="min-w-48 px-3 py-2 align-top">
+          {instrument?.name ?? holding?.name ?? "Unknown instrument"}
+          {!instrument?.allocation_asset_class && (
+            <span className="block text-xs text-slate-600">
+              {classifies ? "To be classified by the next analysis" : "Not classified (no language model is configured)"}
+            </span>
+          )}
+        </td>
+        <td className={NUMBER_CELL}>
+          <form id={formId} onSubmit={save} aria-label={`Quantity of ${position.symbol}`}>
             <input
               type="number"
               required
@@ -195,62 +218,161 @@ function PositionRow({
               value={quantity}
               onChange={(e) => setQuantity(e.target.value)}
               aria-label={`Shares of ${position.symbol}`}
-              className="mt-1 block w-28 rounded-lg border border-slate-300 px-2 py-1.5"
+              className="w-28 rounded-lg border border-slate-300 px-2 py-1 text-right tabular-nums"
             />
-          </label>
-          {changed && (
-            <Button type="submit" tone="secondary">
+          </form>
+        </td>
+        <td className={NUMBER_CELL} data-testid={`price-${position.symbol}`}>
+          {holding && holding.price !== null ? (
+            <>
+              {dollars(holding.price, true)}
+              <span className="block text-xs text-slate-600">{priceLabel(holding)}</span>
+            </>
+          ) : (
+            <span className="text-slate-600">no price</span>
+          )}
+        </td>
+        <td className={NUMBER_CELL} data-testid={`value-${position.symbol}`}>
+          {value === null ? <span className="text-slate-600">—</span> : dollars(value)}
+        </td>
+        <td className={NUMBER_CELL} data-testid={`share-${position.symbol}`}>
+          {value === null || !accountTotal ? <span className="text-slate-600">—</span> : percent((100 * value) / accountTotal)}
+        </td>
+        <td className="px-3 py-2 align-top whitespace-nowrap">
+          <div className="flex justify-end gap-2">
+            {/* Always there, hidden until the shares change: showing it moves nothing. */}
+            <Button type="submit" form={formId} tone="secondary" className={changed ? "" : "invisible"}>
               Save
             </Button>
-          )}
-        </form>
-        <div className="w-44 text-right">
-          <p className="tabular-nums" data-testid={`value-${position.symbol}`}>
-            {value === null ? "no price" : dollars(value, true)}
-          </p>
-          {holding && holding.price !== null && (
-            <p className="text-xs text-slate-600" data-testid={`price-${position.symbol}`}>
-              {dollars(holding.price, true)} · {priceLabel(holding)}
-            </p>
-          )}
-        </div>
-        <ConfirmDelete
-          what={position.symbol}
-          question={`Remove ${position.symbol} from this account?`}
-          onConfirm={async () => {
-            try {
-              await api.deletePosition(position.id);
-              onChanged();
-            } catch (failure) {
-              setError(errorMessage(failure));
-            }
-          }}
-        />
-      </div>
-      {holding && (holding.price === null || holding.price_source === "user") && (
-        <PriceForm holding={holding} onSaved={onChanged} />
+            <Button
+              tone="secondary"
+              aria-label={`Delete ${position.symbol}`}
+              aria-expanded={asking}
+              onClick={() => setAsking(true)}
+            >
+              Delete
+            </Button>
+          </div>
+        </td>
+      </tr>
+      {asking && (
+        <tr>
+          <td colSpan={COLUMNS} className="px-3 pb-2">
+            <div className={SPANNING}>
+              <DeleteQuestion
+                what={position.symbol}
+                question={`Remove ${position.symbol} (${shares(position.quantity)}) from this account?`}
+                onCancel={() => setAsking(false)}
+                onConfirm={async () => {
+                  try {
+                    await api.deletePosition(position.id);
+                    onChanged(`Removed ${position.symbol} from this account.`);
+                  } catch (failure) {
+                    setError(errorMessage(failure));
+                  }
+                }}
+              />
+            </div>
+          </td>
+        </tr>
       )}
-      {holding?.superseded_user_price != null && (
-        <p className="mt-2 text-xs text-slate-600">
-          Your price of {dollars(holding.superseded_user_price, true)} is not used: {priceLabel(holding)} prices{" "}
-          {holding.symbol} now.
-        </p>
+      {(needsPrice || holding?.superseded_user_price != null || error) && (
+        <tr>
+          <td colSpan={COLUMNS} className="px-3 pb-3">
+            <div className={SPANNING}>
+              {needsPrice && <PriceForm holding={holding} onSaved={onChanged} />}
+              {holding?.superseded_user_price != null && (
+                <p className="text-xs text-slate-600">
+                  Your price of {dollars(holding.superseded_user_price, true)} is not used: {priceLabel(holding)} prices{" "}
+                  {holding.symbol} now.
+                </p>
+              )}
+              {error && (
+                <div className="mt-2">
+                  <ErrorNotice message={error} />
+                </div>
+              )}
+            </div>
+          </td>
+        </tr>
       )}
-      {error && (
-        <div className="mt-2">
-          <ErrorNotice message={error} />
-        </div>
-      )}
-    </li>
+    </>
+  );
+}
+
+function PositionsTable({ data, holdings, onChanged }: { data: AccountData & { account: Account }; holdings: Record<string, HoldingValue>; onChanged: Confirm }) {
+  const account = data.account;
+  const valued = data.portfolio.valuation.accounts.find((entry) => entry.account_id === account.id);
+  const total = valued?.total ?? account.cash_balance;
+  const header = "px-3 py-2 font-medium whitespace-nowrap";
+  return (
+    // A phone scrolls the table inside its card rather than squeezing a number onto two lines.
+    // `relative`: what is positioned inside (the screen-reader-only texts) scrolls with the table
+    // instead of widening the page.
+    <div className="relative -mx-3 overflow-x-auto">
+      <table className="w-full min-w-[52rem] text-sm">
+        <caption className="sr-only">Positions in {account.account_name}, with their prices and values</caption>
+        <thead className="text-slate-600">
+          <tr>
+            <th scope="col" className={`${header} ${STICKY} text-left`}>Symbol</th>
+            <th scope="col" className={`${header} text-left`}>Name</th>
+            <th scope="col" className={`${header} text-right`}>Shares</th>
+            <th scope="col" className={`${header} text-right`}>Price</th>
+            <th scope="col" className={`${header} text-right`}>Value</th>
+            <th scope="col" className={`${header} text-right`}>Share of account</th>
+            <th scope="col" className={header}>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {data.positions.map((position) => (
+            <PositionRows
+              key={`${position.id}-${position.quantity}-${holdings[position.symbol]?.price ?? "none"}`}
+              position={position}
+              instrument={data.instruments[position.symbol]}
+              holding={holdings[position.symbol]}
+              accountTotal={total}
+              classifies={data.portfolio.classifies}
+              onChanged={onChanged}
+            />
+          ))}
+        </tbody>
+        <tfoot className="border-t-2 border-slate-300">
+          <tr>
+            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-normal">
+              Cash
+            </th>
+            <td className={NUMBER_CELL}>{dollars(account.cash_balance)}</td>
+            <td className={NUMBER_CELL}>{total ? percent((100 * account.cash_balance) / total) : "—"}</td>
+            <td />
+          </tr>
+          <tr className="font-semibold">
+            <th scope="row" colSpan={4} className="px-3 py-2 text-left">
+              Account total
+            </th>
+            <td className={NUMBER_CELL}>{dollars(total)}</td>
+            <td className={NUMBER_CELL}>{total ? percent(100) : "—"}</td>
+            <td />
+          </tr>
+        </tfoot>
+      </table>
+    </div>
   );
 }
 
 function AccountDetail({ id }: { id: string }) {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad<AccountData>(async () => {
-    const [accounts, positions, portfolio] = await Promise.all([api.accounts(), api.positions(id), api.portfolio()]);
-    const instruments = await instrumentsFor(api, positions.map((position) => position.symbol));
-    return { account: accounts.find((account) => account.id === id) ?? null, positions, instruments, portfolio };
+  const [done, setDone] = useState("");
+  const { data, error, loading, reload, retry } = useLoad<AccountData>(async () => {
+    const [accounts, portfolio] = await Promise.all([api.accounts(), api.portfolio()]);
+    // An address naming none of the user's accounts (mistyped, deleted, another user's) is found
+    // out here, without asking the API for it: its refusal would read as a fault to retry.
+    const account = accounts.find((entry) => entry.id === id) ?? null;
+    if (!account) return { account: null, positions: [], instruments: {}, portfolio };
+    const symbols = portfolio.valuation.holdings.filter((holding) => holding.account_id === id).map((holding) => holding.symbol);
+    const [positions, instruments] = await Promise.all([api.positions(id), instrumentsFor(api, symbols)]);
+    return { account, positions, instruments, portfolio };
   }, [api, id]);
   const account = data?.account;
   const valued = data?.portfolio.valuation.accounts.find((entry) => entry.account_id === id);
@@ -259,12 +381,16 @@ function AccountDetail({ id }: { id: string }) {
       .filter((holding) => holding.account_id === id)
       .map((holding) => [holding.symbol, holding]),
   );
+  function changed(what: string) {
+    setDone(what);
+    reload();
+  }
 
   return (
     <>
       {loading && !data && <Loading what="the account" />}
-      {error && <ErrorNotice message={error} onRetry={reload} />}
-      {data && !account && <ErrorNotice message="This account does not exist or is not yours: choose one from your accounts." />}
+      {error && <ErrorNotice message={error} onRetry={retry} />}
+      {data && !account && <NotFound what="No account of yours has this address." back="/accounts/" backLabel="Choose one of your accounts" />}
       {data && account && (
         <>
           <Card title={account.account_name}>
@@ -273,28 +399,21 @@ function AccountDetail({ id }: { id: string }) {
               {account.account_purpose && ` · ${account.account_purpose}`}
             </p>
             <p className="mt-1 text-3xl font-bold tabular-nums">{dollars(valued?.total ?? account.cash_balance)}</p>
-            <p className="text-sm text-slate-600">including {dollars(account.cash_balance, true)} cash</p>
-          </Card>
-          <Card title="Add a position">
-            <AddPosition accountId={account.id} classifies={data.portfolio.classifies} onAdded={reload} />
+            <p className="text-sm text-slate-600">including {dollars(account.cash_balance)} cash</p>
           </Card>
           <Card title="Positions">
+            {/* Always in the page, so a screen reader hears each change as it is confirmed. */}
+            <p role="status" className={done ? "mb-3 rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-900" : "sr-only"}>
+              {done}
+            </p>
             {data.positions.length ? (
-              <ul className="space-y-2">
-                {data.positions.map((position) => (
-                  <PositionRow
-                    key={`${position.id}-${position.quantity}-${holdings[position.symbol]?.price ?? "none"}`}
-                    position={position}
-                    instrument={data.instruments[position.symbol]}
-                    holding={holdings[position.symbol]}
-                    classifies={data.portfolio.classifies}
-                    onChanged={reload}
-                  />
-                ))}
-              </ul>
+              <PositionsTable data={{ ...data, account }} holdings={holdings} onChanged={changed} />
             ) : (
-              <Empty>No positions yet: add one above, e.g. VTI or BND.</Empty>
+              <Empty>No positions yet: add one below, e.g. VTI or BND.</Empty>
             )}
+          </Card>
+          <Card title="Add a position">
+            <AddPosition accountId={account.id} classifies={data.portfolio.classifies} onAdded={changed} />
           </Card>
         </>
       )}
@@ -314,7 +433,7 @@ export default function AccountPage() {
         (id ? (
           <AccountDetail key={id} id={id} />
         ) : (
-          <ErrorNotice message="No account was named in the address: choose one from your accounts." />
+          <NotFound what="The address names no account." back="/accounts/" backLabel="Choose one of your accounts" />
         ))}
     </AppPage>
   );

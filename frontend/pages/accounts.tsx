@@ -19,6 +19,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const positions = portfolio.positions[account.id] ?? [];
+  const held = `${positions.length} ${positions.length === 1 ? "position" : "positions"}`;
 
   if (editing) {
     return (
@@ -51,7 +52,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
             {account.account_purpose && ` · ${account.account_purpose}`}
           </p>
           <p className="text-sm text-slate-600">
-            {positions.length} positions · cash {dollars(account.cash_balance, true)}
+            {held} · cash {dollars(account.cash_balance)}
             {account.cash_interest > 0 && ` at ${percent(account.cash_interest * 100, 2)}`}
           </p>
         </div>
@@ -63,7 +64,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
         </Button>
         <ConfirmDelete
           what={account.account_name}
-          question={`Delete ${account.account_name} and its ${positions.length} positions? This cannot be undone.`}
+          question={`Delete ${account.account_name} and its ${held}? This cannot be undone.`}
           onConfirm={async () => {
             setError(null);
             try {
@@ -86,7 +87,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
 
 function Accounts() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => loadPortfolio(api), [api]);
+  const { data, error, loading, reload, retry } = useLoad(() => loadPortfolio(api), [api]);
   const [creating, setCreating] = useState(false);
 
   return (
@@ -108,7 +109,7 @@ function Accounts() {
           </div>
         )}
         {loading && !data && <Loading what="your accounts" />}
-        {error && <ErrorNotice message={error} onRetry={reload} />}
+        {error && <ErrorNotice message={error} onRetry={retry} />}
         {data && !data.accounts.length && !creating && (
           <Empty>No accounts yet: choose “New account” to add your 401(k), IRA or brokerage account.</Empty>
         )}

@@ -1,24 +1,17 @@
-/** The dashboard: portfolio value, allocation at a glance, the last analysis, and settings. */
+/** The dashboard: the last analysis and a new one, portfolio value, allocation at a glance, and settings. */
 
 import Link from "next/link";
 
 import { AppPage } from "@/components/Layout";
 import { SettingsForm } from "@/components/SettingsForm";
-import { Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
+import { Button, Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
+import { colorFor } from "@/lib/colors";
 import { dateTime, dollars, humanize, percent } from "@/lib/format";
 import { assetClassValues, loadPortfolio, totalValue, type Portfolio } from "@/lib/portfolio";
 import { useApi } from "@/lib/useApi";
-import { useLoad } from "@/lib/useLoad";
-
-const CLASS_COLOURS: Record<string, string> = {
-  equity: "#0072B2",
-  fixed_income: "#E69F00",
-  real_estate: "#009E73",
-  commodities: "#D55E00",
-  cash: "#56B4E9",
-  alternatives: "#CC79A7",
-  unclassified: "#999999",
-};
+import { useCurrentUser } from "@/lib/user";
+import { useLoad, type Loaded } from "@/lib/useLoad";
+import { useStartAnalysis } from "@/lib/useStartAnalysis";
 
 function Allocation({ portfolio }: { portfolio: Portfolio }) {
   const values = Object.entries(assetClassValues(portfolio)).sort((a, b) => b[1] - a[1]);
@@ -28,13 +21,13 @@ function Allocation({ portfolio }: { portfolio: Portfolio }) {
     <div>
       <div className="flex h-4 overflow-hidden rounded-full" aria-hidden>
         {values.map(([key, value]) => (
-          <div key={key} style={{ width: `${(100 * value) / total}%`, background: CLASS_COLOURS[key] }} />
+          <div key={key} style={{ width: `${(100 * value) / total}%`, background: colorFor("asset_class", key) }} />
         ))}
       </div>
       <ul className="mt-3 grid grid-cols-2 gap-1 text-sm" aria-label="Allocation by asset class">
         {values.map(([key, value]) => (
           <li key={key} className="flex items-center gap-2">
-            <span aria-hidden className="inline-block h-3 w-3 rounded-sm" style={{ background: CLASS_COLOURS[key] }} />
+            <span aria-hidden className="inline-block h-3 w-3 shrink-0 rounded-sm" style={{ background: colorFor("asset_class", key) }} />
             {humanize(key)}
             <span className="ml-auto tabular-nums text-slate-600">{percent((100 * value) / total)}</span>
           </li>
@@ -44,11 +37,10 @@ function Allocation({ portfolio }: { portfolio: Portfolio }) {
   );
 }
 
-function PortfolioCards() {
-  const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => loadPortfolio(api), [api]);
+function PortfolioCards({ portfolio }: { portfolio: Loaded<Portfolio> }) {
+  const { data, error, loading, retry } = portfolio;
   if (loading && !data) return <Loading what="your portfolio" />;
-  if (error) return <ErrorNotice message={error} onRetry={reload} />;
+  if (error) return <ErrorNotice message={error} onRetry={retry} />;
   if (!data) return null;
   if (!data.accounts.length) {
     return (
@@ -68,11 +60,13 @@ function PortfolioCards() {
           price&apos;s source and date on its account&apos;s page.
         </p>
         {data.value.gaps.length > 0 && (
-          <ul role="note" className="mt-2 list-disc pl-5 text-sm text-amber-900">
-            {data.value.gaps.map((gap) => (
-              <li key={gap}>{gap}</li>
-            ))}
-          </ul>
+          <div role="note" aria-label="What the value leaves out">
+            <ul className="mt-2 list-disc pl-5 text-sm text-amber-900">
+              {data.value.gaps.map((gap) => (
+                <li key={gap}>{gap}</li>
+              ))}
+            </ul>
+          </div>
         )}
       </Card>
       <Card title="Allocation at a glance">
@@ -82,19 +76,32 @@ function PortfolioCards() {
   );
 }
 
+/** The primary action: start an analysis of the portfolio as it is now, as the analysis page does. */
+function StartButton({ portfolio }: { portfolio: Portfolio | null }) {
+  const { start, busy, error } = useStartAnalysis();
+  const reason = portfolio && !portfolio.value.analyzable ? portfolio.value.reason : null;
+  return (
+    <div className="flex flex-col items-start gap-2 sm:items-end">
+      <Button onClick={start} disabled={busy || !portfolio?.value.analyzable} aria-describedby={reason ? "start-blocked" : undefined}>
+        {busy ? "Starting…" : "Start a new analysis"}
+      </Button>
+      {reason && (
+        <p id="start-blocked" className="max-w-sm text-sm text-slate-700">
+          {reason}
+        </p>
+      )}
+      {error && <ErrorNotice message={error} />}
+    </div>
+  );
+}
+
 function LastAnalysis() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => api.jobs(1), [api]);
+  const { data, error, loading, retry } = useLoad(() => api.jobs(1), [api]);
   if (loading && !data) return <Loading what="your last analysis" />;
-  if (error) return <ErrorNotice message={error} onRetry={reload} />;
+  if (error) return <ErrorNotice message={error} onRetry={retry} />;
   const job = data?.items[0];
-  if (!job) {
-    return (
-      <Empty>
-        No analysis yet. <Link href="/analysis/" className="text-sky-800 underline">Run your first analysis</Link>.
-      </Empty>
-    );
-  }
+  if (!job) return <p className="text-slate-700">No analysis yet: start one to see whether your savings will last.</p>;
   return (
     <div className="space-y-2">
       <p className="flex items-center gap-2 text-sm text-slate-600">
@@ -109,32 +116,36 @@ function LastAnalysis() {
 }
 
 function Settings() {
+  const current = useCurrentUser();
+  if (!current) throw new Error("Settings needs a <UserProvider> above it");
+  const { user, error, retry, save } = current;
+  if (error) return <ErrorNotice message={error} onRetry={retry} />;
+  if (!user) return <Loading what="your settings" />;
+  // Saved through the one copy of the user, so the header's name changes with it.
+  return <SettingsForm key={user.clerk_user_id} user={user} onSave={save} />;
+}
+
+function Cards() {
   const api = useApi();
-  const { data, error, loading, reload } = useLoad(() => api.user(), [api]);
-  if (loading && !data) return <Loading what="your settings" />;
-  if (error) return <ErrorNotice message={error} onRetry={reload} />;
-  if (!data) return null;
+  // One load serves the start button (is there anything to analyse?) and the portfolio cards.
+  const portfolio = useLoad(() => loadPortfolio(api), [api]);
   return (
-    <SettingsForm
-      key={data.clerk_user_id}
-      user={data}
-      onSave={async (changes) => {
-        await api.updateUser(changes);
-      }}
-    />
+    <>
+      <Card title="Your analysis" actions={<StartButton portfolio={portfolio.data} />}>
+        <LastAnalysis />
+      </Card>
+      <PortfolioCards portfolio={portfolio} />
+      <Card title="Settings and targets">
+        <Settings />
+      </Card>
+    </>
   );
 }
 
 export default function Dashboard() {
   return (
     <AppPage title="Dashboard">
-      <PortfolioCards />
-      <Card title="Last analysis">
-        <LastAnalysis />
-      </Card>
-      <Card title="Settings and targets">
-        <Settings />
-      </Card>
+      <Cards />
     </AppPage>
   );
 }

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useState } from "react";
 
 import { AppPage } from "@/components/Layout";
 import { Button, Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
-import { errorMessage } from "@/lib/api";
+import { errorMessage, retryable } from "@/lib/api";
 import { dateTime } from "@/lib/format";
 import type { Job } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
@@ -19,6 +19,7 @@ function PastAnalyses() {
   const [next, setNext] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
+  const [canRetry, setCanRetry] = useState(false);
 
   const fetchPage = useCallback(
     (cursor: string | null) =>
@@ -30,7 +31,10 @@ function PastAnalyses() {
             setNext(page.next_cursor);
             setError(null);
           },
-          (failure: unknown) => setError(errorMessage(failure)),
+          (failure: unknown) => {
+            setError(errorMessage(failure));
+            setCanRetry(retryable(failure));
+          },
         )
         .finally(() => setLoading(false)),
     [api],
@@ -70,7 +74,7 @@ function PastAnalyses() {
           </ul>
         )}
         {loading && <Loading what="your analyses" />}
-        {error && <ErrorNotice message={error} onRetry={showMore} />}
+        {error && <ErrorNotice message={error} onRetry={canRetry ? showMore : undefined} />}
         {next !== null && !loading && jobs.length > 0 && (
           <Button tone="secondary" className="mt-3" onClick={showMore}>
             Show older analyses

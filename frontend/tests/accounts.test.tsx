@@ -69,7 +69,7 @@ describe("accounts page", () => {
     renderSignedIn(<AccountsPage />);
     const item = (await screen.findByRole("link", { name: "401k" })).closest("li")!;
     expect(item).toHaveTextContent("$4,000");
-    expect(item).toHaveTextContent("1 positions · cash $1,000.00 at 4.50%");
+    expect(item).toHaveTextContent("1 position · cash $1,000 at 4.50%");
   });
 
   it("says what to do when there are no accounts", async () => {
@@ -125,7 +125,7 @@ describe("accounts page", () => {
 
     await userEvent.click(await screen.findByRole("button", { name: "Delete 401k" }));
     const dialog = screen.getByRole("alertdialog", { name: "Delete 401k?" });
-    expect(dialog).toHaveTextContent("Delete 401k and its 1 positions? This cannot be undone.");
+    expect(dialog).toHaveTextContent("Delete 401k and its 1 position? This cannot be undone.");
     await userEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
     expect(api.calls.some((call) => call.init.method === "DELETE")).toBe(false);
 

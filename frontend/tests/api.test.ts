@@ -1,4 +1,4 @@
-import { ApiError, createApi, devToken, errorMessage } from "@/lib/api";
+import { ApiError, createApi, devToken, errorMessage, retryable } from "@/lib/api";
 
 import { fakeFetch } from "./fixtures";
 
@@ -79,5 +79,15 @@ describe("api client", () => {
     expect(await devToken("test_user_001", "Demo", "", fetcher)).toBe("dev-token");
     expect(calls[0]?.url).toBe("/dev/token");
     expect(JSON.parse(String(calls[0]?.init.body))).toEqual({ user_id: "test_user_001", name: "Demo" });
+  });
+});
+
+describe("retryable", () => {
+  it("is true only where calling again can succeed", () => {
+    expect(retryable(new ApiError(0, "network_error", "offline"))).toBe(true);
+    expect(retryable(new ApiError(503, "unavailable", "down"))).toBe(true);
+    expect(retryable(new ApiError(408, "timeout", "slow"))).toBe(true);
+    expect(retryable(new ApiError(429, "rate_limited", "later"))).toBe(true);
+    for (const status of [400, 403, 404, 409, 422]) expect(retryable(new ApiError(status, "x", "no"))).toBe(false);
   });
 });

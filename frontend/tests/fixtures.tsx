@@ -49,7 +49,6 @@ export function signedIn(token = "token-123"): Auth {
   return {
     mode: "local",
     status: "signed-in",
-    name: "Test Investor",
     getToken: async () => token,
     signOut: async () => {},
     SignIn: () => null,

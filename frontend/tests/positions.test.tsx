@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import AccountPage from "@/pages/account";
@@ -66,6 +66,10 @@ function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "V
       positions.push(created);
       return { status: 201, body: created };
     }
+    if (method === "DELETE" && url.startsWith("/api/positions/")) {
+      positions.splice(positions.findIndex((position) => url.endsWith(`/${position.id}`)), 1);
+      return { status: 204 };
+    }
     if (method === "PUT" && url === "/api/positions/p1") {
       positions[0] = { ...positions[0]!, ...JSON.parse(String(init.body)) };
       return { body: positions[0] };
@@ -74,10 +78,14 @@ function accountApi(held: { symbol: string; quantity: number }[] = [{ symbol: "V
   });
 }
 
+function row(symbol: string) {
+  return screen.getByRole("rowheader", { name: symbol }).closest("tr")!;
+}
+
 describe("account page", () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it("suggests symbols as you type and adds the one picked with the keyboard", async () => {
+  it("suggests symbols as you type, adds the one picked with the keyboard and says so", async () => {
     const api = accountApi();
     vi.stubGlobal("fetch", api.fetcher);
     renderSignedIn(<AccountPage />);
@@ -94,7 +102,30 @@ describe("account page", () => {
 
     const post = api.calls.find((call) => call.init.method === "POST")!;
     expect(JSON.parse(String(post.init.body))).toEqual({ account_id: "a1", symbol: "VXUS", quantity: 2.5 });
-    expect(await screen.findByText("VXUS", { selector: "p" })).toBeInTheDocument();
+    expect(await screen.findByRole("status")).toHaveTextContent("Added 2.5 shares of VXUS.");
+    expect(await screen.findByRole("rowheader", { name: "VXUS" })).toBeInTheDocument();
+  });
+
+  it("shows positions as a table: headed columns, the price with its source and date, and each share of the account", async () => {
+    vi.stubGlobal("fetch", accountApi([{ symbol: "VTI", quantity: 10 }, { symbol: "VXUS", quantity: 50 }]).fetcher);
+    renderSignedIn(<AccountPage />);
+
+    const table = await screen.findByRole("table", { name: /Positions in 401k/ });
+    expect(within(table).getAllByRole("columnheader").map((header) => header.textContent)).toEqual([
+      "Symbol", "Name", "Shares", "Price", "Value", "Share of account", "Actions",
+    ]);
+    expect(within(row("VTI")).getAllByRole("cell").map((cell) => cell.textContent)).toEqual([
+      "Vanguard Total Stock Market ETF",
+      "", // the shares field
+      "$300.00sample price, not a quote · as of Dec 1, 2026",
+      "$3,000",
+      "50.0%",
+      "SaveDelete",
+    ]);
+    expect(screen.getByTestId("share-VXUS")).toHaveTextContent("50.0%");
+    expect(screen.getByRole("rowheader", { name: "Account total" }).closest("tr")).toHaveTextContent("$6,000100.0%");
+    // Figures line up on the right, digits of equal width.
+    expect(screen.getByTestId("value-VTI")).toHaveClass("text-right", "tabular-nums");
   });
 
   it("prices a symbol no source prices with the user's own price, labelled as theirs", async () => {
@@ -102,13 +133,15 @@ describe("account page", () => {
     vi.stubGlobal("fetch", api.fetcher);
     renderSignedIn(<AccountPage />);
 
-    expect(await screen.findByTestId("value-TSLA")).toHaveTextContent("no price");
-    expect(screen.getByText(/not classified \(no language model is configured\)/)).toBeInTheDocument();
+    expect(await screen.findByTestId("price-TSLA")).toHaveTextContent("no price");
+    expect(screen.getByTestId("value-TSLA")).toHaveTextContent("—");
+    expect(screen.getByText(/Not classified \(no language model is configured\)/)).toBeInTheDocument();
     await userEvent.type(screen.getByLabelText("Price of TSLA"), "250");
     await userEvent.click(screen.getByRole("button", { name: "Save price" }));
 
-    await waitFor(() => expect(screen.getByTestId("value-TSLA")).toHaveTextContent("$1,000.00"));
-    expect(screen.getByTestId("price-TSLA")).toHaveTextContent(/\$250\.00 · your price · as of/);
+    await waitFor(() => expect(screen.getByTestId("value-TSLA")).toHaveTextContent("$1,000"));
+    expect(screen.getByTestId("price-TSLA")).toHaveTextContent(/\$250\.00your price · as of/);
+    expect(screen.getByRole("status")).toHaveTextContent("TSLA is now valued at your price of $250.00.");
     const put = api.calls.find((call) => call.init.method === "PUT")!;
     expect(put.url).toBe("/api/prices/TSLA");
     expect(JSON.parse(String(put.init.body))).toMatchObject({ price: 250 });
@@ -155,20 +188,80 @@ describe("account page", () => {
     expect(api.calls.some((call) => call.init.method === "POST")).toBe(false);
   });
 
-  it("edits a position's quantity", async () => {
+  it("edits a position's quantity with a Save that was there all along, and says so", async () => {
     const api = accountApi();
     vi.stubGlobal("fetch", api.fetcher);
     renderSignedIn(<AccountPage />);
 
     const shares = await screen.findByLabelText("Shares of VTI");
-    const row = () => screen.getByLabelText("Shares of VTI").closest("li")!;
-    expect(row()).toHaveTextContent("$3,000");
+    expect(row("VTI")).toHaveTextContent("$3,000");
+    // Save keeps its place while hidden, so showing it moves no column.
+    const save = within(row("VTI")).getByText("Save");
+    expect(save).toHaveClass("invisible");
     await userEvent.clear(shares);
     await userEvent.type(shares, "12");
+    expect(save).not.toHaveClass("invisible");
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
 
-    await waitFor(() => expect(row()).toHaveTextContent("$3,600"));
+    await waitFor(() => expect(row("VTI")).toHaveTextContent("$3,600"));
+    expect(screen.getByRole("status")).toHaveTextContent("VTI: now 12 shares.");
     const put = api.calls.find((call) => call.init.method === "PUT")!;
     expect(JSON.parse(String(put.init.body))).toEqual({ quantity: 12 });
+  });
+
+  it("asks before deleting in a row of its own, then removes the position and says so", async () => {
+    const api = accountApi([{ symbol: "VTI", quantity: 10 }, { symbol: "VXUS", quantity: 50 }]);
+    vi.stubGlobal("fetch", api.fetcher);
+    renderSignedIn(<AccountPage />);
+
+    await userEvent.click(await screen.findByRole("button", { name: "Delete VTI" }));
+    const question = screen.getByRole("alertdialog", { name: "Delete VTI?" });
+    // The question sits below the row, not inside it: the row's cells keep their places.
+    expect(row("VTI")).not.toContainElement(question);
+    expect(question).toHaveTextContent("Remove VTI (10 shares) from this account?");
+    await userEvent.click(within(question).getByRole("button", { name: "Yes, delete" }));
+
+    expect(await screen.findByRole("status")).toHaveTextContent("Removed VTI from this account.");
+    await waitFor(() => expect(screen.queryByRole("rowheader", { name: "VTI" })).not.toBeInTheDocument());
+    expect(api.calls.some((call) => call.init.method === "DELETE" && call.url === "/api/positions/p1")).toBe(true);
+  });
+});
+
+describe("account page for an address that names no account of the user's", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it("says what was not found and links back, without asking the API for it or offering a retry", async () => {
+    // The address names "a1" (as mistyped "o", or another user's id): not among this user's accounts.
+    const api = fakeFetch((url) =>
+      url.startsWith("/api/accounts?")
+        ? { body: { items: [], next_cursor: null } }
+        : url === "/api/portfolio"
+          ? { body: { valuation: { holdings: [], accounts: [], cash: 0, invested: 0, total: 0, unpriced: [], unclassified: [], user_priced: [], stale: [], stale_after_days: 5 }, gaps: [], analyzable: false, reason: null, classifies: false } }
+          : { status: 422, body: { error: { code: "invalid_input", message: "Invalid request: account_id: Input should be a valid UUID, invalid character: found `o` at 1", details: null } } },
+    );
+    vi.stubGlobal("fetch", api.fetcher);
+    renderSignedIn(<AccountPage />);
+
+    const alert = await screen.findByRole("alert");
+    expect(alert).toHaveTextContent("No account of yours has this address.");
+    expect(alert).not.toHaveTextContent("Invalid request");
+    expect(within(alert).getByRole("link", { name: "Choose one of your accounts" })).toHaveAttribute("href", expect.stringMatching(/^\/accounts\/?$/));
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+    // Nothing was asked that the API would refuse (a refusal shows as an error in the console).
+    expect(api.calls.map((call) => call.url)).toEqual(["/api/accounts?limit=100", "/api/portfolio"]);
+  });
+
+  it("offers a retry only when the server failed, which a retry can mend", async () => {
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify({ error: { code: "internal", message: "The server had a problem.", details: null } }), { status: 503 }));
+    renderSignedIn(<AccountPage />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("The server had a problem.");
+    expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
+  });
+
+  it("offers no retry for a refusal a retry would meet again", async () => {
+    vi.stubGlobal("fetch", async () => new Response(JSON.stringify({ error: { code: "forbidden", message: "Not allowed.", details: null } }), { status: 403 }));
+    renderSignedIn(<AccountPage />);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Not allowed.");
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
   });
 });
