@@ -3,10 +3,12 @@ stack as `./alex dev` runs it: its own PostgreSQL, the workflow with a fault inj
 first charts call, the API and the SPA's production build.
 
 Each page a test opens fails the test on a console error or on a request to any host but the
-stack's; a screenshot of it is kept in `test-results/screenshots/`.
+stack's; a screenshot of it is kept in `test-results/screenshots/`. A module sets other faults by
+overriding the `faults` fixture.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,15 +19,13 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from shared.settings import PROJECT_ROOT
 
 SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
 # npm ci and the Next.js build may come first on a fresh checkout.
 START_SECONDS = 900
-# The first charts call crashes: the analysis fails there, and "Retry from failed step" runs it.
-FAULTS = "charter=fail:1"
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # as root, Chromium's sandbox cannot start
     "--disable-gpu",
@@ -38,10 +38,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def faults() -> str:
+    """ALEX_FAULTS for the module's stack: the first charts call crashes, so the analysis fails
+    there, and "Retry from failed step" runs it."""
+    return "charter=fail:1"
+
+
 # Module-scoped: Playwright's sync API runs an event loop while it is open, which would break
 # the tests after these that run their own (asyncio.run); and the stack stops with them.
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory, faults: str) -> Iterator[str]:
     """`./alex dev` on a database of its own; the URL it serves the SPA and the API on."""
     from tests.conftest import scratch_directory
 
@@ -52,7 +59,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ALEX_API_PORT="0",
             ALEX_STEPFUNCTIONS_PORT="0",
             ALEX_MODEL="offline",
-            ALEX_FAULTS=FAULTS,
+            ALEX_FAULTS=faults,
         )
         log = tmp_path_factory.mktemp("alex-dev") / "alex-dev.log"
         with log.open("w") as output:
@@ -99,10 +106,22 @@ def _launch(playwright: Playwright, chromium: str) -> Browser:
     return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Keep what the page shows now as `test-results/screenshots/<name>.png`."""
+def sign_in(page: Page, app_url: str, user_id: str) -> None:
+    """Sign in through the local sign-in form; the dashboard shows."""
+    page.goto(f"{app_url}/sign-in/")
+    page.get_by_label("User id").fill(user_id)
+    page.get_by_label("Name").fill("Browser Tester")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Keep what the page shows now (still: animations stopped) as
+    `test-results/screenshots/<name>.png`; unless `full_page`, only what is in the viewport."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
+    )
 
 
 @pytest.fixture
