@@ -137,11 +137,20 @@ def page(
     stack, and keeps a screenshot of where the test ended."""
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     page = context.new_page()
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     elsewhere: list[str] = []
+    # Pages the tab navigated to: an address that is not one answers 404, as it should.
+    documents: set[str] = set()
     stack = urlparse(app_url).netloc
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None,
+    )
+    page.on(
+        "response",
+        lambda r: documents.add(r.url) if r.request.is_navigation_request() else None,
+    )
+    page.on("pageerror", lambda error: errors.append((str(error), "")))
     page.on(
         "request",
         lambda r: (
@@ -153,5 +162,10 @@ def page(
     yield page
     screenshot(page, request.node.name)
     context.close()
-    assert not errors, f"console errors: {errors}"
+    errors = [
+        (text, url)
+        for text, url in errors
+        if not (url in documents and text.startswith("Failed to load resource"))
+    ]
+    assert not errors, f"console errors: {[text for text, _ in errors]}"
     assert not elsewhere, f"requests off the stack: {elsewhere}"

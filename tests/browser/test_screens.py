@@ -175,7 +175,8 @@ def test_the_history_lists_every_analysis(page: Page, app_url: str, investor: In
 
 
 def test_an_unknown_address_says_the_page_was_not_found(page: Page, app_url: str) -> None:
-    page.goto(f"{app_url}/no-such-page/")
+    response = page.goto(f"{app_url}/no-such-page/")
+    assert response is not None and response.status == 404
     expect(page.get_by_role("heading", name=re.compile("not found", re.I))).to_be_visible()
     expect(page.get_by_role("link").first).to_be_visible()
     check(page, "not-found")
@@ -198,14 +199,15 @@ def test_an_analysis_says_it_is_loading_until_the_job_arrives(
     sign_in(page, app_url, investor.user_id)
     held: list[Route] = []
     job_route = api_path(f"/api/jobs/{investor.completed_job}")
-    page.route(job_route, held.append)
+    page.route(job_route, lambda route: held.append(route))
     page.goto(f"{app_url}/analysis/?job={investor.completed_job}")
     expect(page.get_by_role("status").filter(has_text=re.compile("Loading"))).to_be_visible()
     assert held, "the page asked for no job"
     check(page, "analysis-loading")
-    page.unroute(job_route)
-    for route in held:
+    # Let the job through; unrouting hands on any request held since.
+    for route in list(held):
         route.continue_()
+    page.unroute(job_route)
     expect(results_drawn(page)).to_be_visible(timeout=30_000)
 
 
