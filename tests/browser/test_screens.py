@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import screenshot, sign_in
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "mobile": {"width": 390, "height": 844}}
 pytestmark = [
@@ -98,13 +98,19 @@ def investor(app_url: str) -> Investor:
     return Investor(investor.user_id, investor.account_id, failed, completed)
 
 
-def check(page: Page, name: str, *, shown: Locator | None = None) -> None:
-    """Keep the page as `<name>-<size>.png` (or, with `shown`, the viewport scrolled to it), then
-    fail on any serious or critical accessibility violation."""
+def check(
+    page: Page, name: str, *, part: Locator | None = None, scrolled_to: Locator | None = None
+) -> None:
+    """Keep `<name>-<size>.png`: the whole page, only `part` of it, or the viewport scrolled to
+    `scrolled_to`; then fail on any serious or critical accessibility violation."""
     size = next(size for size, box in SIZES.items() if box == page.viewport_size)
-    if shown is not None:
-        shown.scroll_into_view_if_needed()
-    screenshot(page, f"{name}-{size}", full_page=shown is None)
+    if part is not None:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        part.screenshot(path=str(SCREENSHOTS / f"{name}-{size}.png"), animations="disabled")
+    else:
+        if scrolled_to is not None:
+            scrolled_to.scroll_into_view_if_needed()
+        screenshot(page, f"{name}-{size}", full_page=scrolled_to is None)
     assert_accessible(page, f"{name}-{size}")
 
 
@@ -145,7 +151,7 @@ def test_the_settings_show_the_users_targets(page: Page, app_url: str, investor:
     sign_in(page, app_url, investor.user_id)
     settings = page.get_by_role("form", name="Settings")
     expect(settings.get_by_role("button", name=re.compile("Save"))).to_be_visible()
-    check(page, "settings", shown=settings)
+    check(page, "settings", part=settings)
 
 
 def test_the_accounts_page_lists_the_users_accounts(
@@ -254,7 +260,7 @@ def test_a_result_written_offline_says_so_where_it_is_read(
     expect(results_drawn(page)).to_be_visible()
     notice = page.get_by_text(re.compile("without a language model|no language model", re.I))
     expect(notice.first).to_be_visible()
-    check(page, "analysis-offline", shown=notice.first)
+    check(page, "analysis-offline", scrolled_to=notice.first)
 
 
 def results_drawn(page: Page) -> Locator:
