@@ -26,6 +26,17 @@ from shared.settings import PROJECT_ROOT
 SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
 # npm ci and the Next.js build may come first on a fresh checkout.
 START_SECONDS = 900
+# Every result of a completed analysis is drawn: the retirement projection's chart and every
+# other chart have their SVG, and nothing on the page says it is still loading. The benchmark
+# (bench/spa_results.py) times the same moment.
+RESULTS_DRAWN = """() => {
+  const projection = document.querySelector('[role="img"][aria-label^="Projected balance"] svg');
+  const charts = [...document.querySelectorAll(".recharts-responsive-container")];
+  const loading = [...document.querySelectorAll('[role="status"]')].some((status) =>
+    /^Loading/.test(status.textContent ?? ""),
+  );
+  return !!projection && charts.every((chart) => chart.querySelector("svg")) && !loading;
+}"""
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # as root, Chromium's sandbox cannot start
     "--disable-gpu",

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Locator, Page, Route, expect
 
 from tests.browser.accessibility import assert_accessible
-from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
+from tests.browser.conftest import RESULTS_DRAWN, SCREENSHOTS, screenshot, sign_in
 
 SIZES = {"desktop": {"width": 1440, "height": 900}, "mobile": {"width": 390, "height": 844}}
 pytestmark = [
@@ -214,7 +214,7 @@ def test_an_analysis_says_it_is_loading_until_the_job_arrives(
     for route in list(held):
         route.continue_()
     page.unroute(job_route)
-    expect(results_drawn(page)).to_be_visible(timeout=30_000)
+    page.wait_for_function(RESULTS_DRAWN)
 
 
 def test_a_running_analysis_shows_its_progress(page: Page, app_url: str) -> None:
@@ -236,7 +236,8 @@ def test_a_completed_analysis_draws_its_results(
 ) -> None:
     sign_in(page, app_url, investor.user_id)
     page.goto(f"{app_url}/analysis/?job={investor.completed_job}")
-    expect(results_drawn(page)).to_be_visible()
+    page.wait_for_function(RESULTS_DRAWN)
+    expect(page.get_by_role("img", name=re.compile("Projected balance"))).to_be_visible()
     expect(page.get_by_role("figure").first).to_be_visible()
     check(page, "analysis-completed")
 
@@ -257,15 +258,10 @@ def test_a_result_written_offline_says_so_where_it_is_read(
 ) -> None:
     sign_in(page, app_url, investor.user_id)
     page.goto(f"{app_url}/analysis/?job={investor.completed_job}")
-    expect(results_drawn(page)).to_be_visible()
+    page.wait_for_function(RESULTS_DRAWN)
     notice = page.get_by_text(re.compile("without a language model|no language model", re.I))
     expect(notice.first).to_be_visible()
     check(page, "analysis-offline", scrolled_to=notice.first)
-
-
-def results_drawn(page: Page) -> Locator:
-    """The retirement projection's chart, drawn (its SVG is there)."""
-    return page.get_by_role("img", name=re.compile("Projected balance")).locator("svg").first
 
 
 def api_path(path: str) -> Callable[[str], bool]:
