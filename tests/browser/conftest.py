@@ -120,8 +120,9 @@ def _launch(playwright: Playwright, chromium: str) -> Browser:
 def sign_in(page: Page, app_url: str, user_id: str) -> None:
     """Sign in through the local sign-in form; the dashboard shows."""
     page.goto(f"{app_url}/sign-in/")
-    page.get_by_label("User id").fill(user_id)
-    page.get_by_label("Name").fill("Browser Tester")
+    # Exact and anchored: the Name field's hint speaks of a "user id" too.
+    page.get_by_role("textbox", name="User id", exact=True).fill(user_id)
+    page.get_by_role("textbox", name=re.compile(r"^Name")).fill("Browser Tester")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(re.compile(r"/dashboard/"))
 

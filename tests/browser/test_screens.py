@@ -132,7 +132,7 @@ def test_the_landing_page_says_what_alex_does_and_leads_to_the_sign_in(
 
 def test_the_sign_in_page_asks_for_a_user(page: Page, app_url: str) -> None:
     page.goto(f"{app_url}/sign-in/")
-    expect(page.get_by_label("User id")).to_be_visible()
+    expect(page.get_by_role("textbox", name="User id", exact=True)).to_be_visible()
     expect(page.get_by_role("button", name="Sign in")).to_be_enabled()
     check(page, "sign-in")
 
