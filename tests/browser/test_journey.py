@@ -19,7 +19,7 @@ def test_a_new_user_builds_a_portfolio_and_analyses_it_retrying_a_failed_step(
     page: Page, app_url: str
 ) -> None:
     sign_in(page, app_url, f"browser-{uuid4().hex[:8]}")
-    expect(page.get_by_text("No accounts yet")).to_be_visible()
+    expect(page.get_by_text("No accounts yet").first).to_be_visible()
 
     page.get_by_role("link", name="Accounts").first.click()
     page.get_by_role("button", name="New account").click()

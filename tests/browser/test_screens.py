@@ -206,9 +206,11 @@ def test_an_analysis_says_it_is_loading_until_the_job_arrives(
     held: list[Route] = []
     job_route = api_path(f"/api/jobs/{investor.completed_job}")
     page.route(job_route, lambda route: held.append(route))
-    page.goto(f"{app_url}/analysis/?job={investor.completed_job}")
+    with page.expect_request(lambda request: job_route(request.url)):
+        page.goto(f"{app_url}/analysis/?job={investor.completed_job}")
     expect(page.get_by_role("status").filter(has_text=re.compile("Loading"))).to_be_visible()
-    assert held, "the page asked for no job"
+    while not held:  # the request is out; its handler runs on Playwright's next turn
+        page.wait_for_timeout(50)
     check(page, "analysis-loading")
     # Let the job through; unrouting hands on any request held since.
     for route in list(held):
@@ -247,9 +249,9 @@ def test_a_failed_analysis_says_where_and_offers_a_retry(
 ) -> None:
     sign_in(page, app_url, investor.user_id)
     page.goto(f"{app_url}/analysis/?job={investor.failed_job}")
-    failure = page.get_by_role("alert").filter(has_text=re.compile("failed", re.I))
-    expect(failure).to_contain_text(re.compile("chart", re.I))
-    expect(page.get_by_role("button", name=re.compile("Retry"))).to_be_enabled()
+    retry = page.get_by_role("button", name=re.compile("Retry"))
+    expect(retry).to_be_enabled()
+    expect(page.get_by_role("alert").filter(has=retry)).to_contain_text(re.compile("chart", re.I))
     check(page, "analysis-failed")
 
 
