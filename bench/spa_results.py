@@ -36,9 +36,25 @@ PHONE = {"width": 390, "height": 844}
 USER = "test_user_001"
 ANALYSIS_S = 300
 DRAWN_AT = f"() => ({RESULTS_DRAWN})() && performance.now()"
-SCRIPTS = """performance.getEntriesByType("resource")
-  .filter((entry) => entry.initiatorType === "script")
-  .map((entry) => [entry.encodedBodySize, entry.decodedBodySize])"""
+# Next prefetches the pages the navigation links to (a <link rel="prefetch">, then the script):
+# those are counted apart from the page's own, once each.
+SCRIPTS = """(() => {
+  const entries = performance.getEntriesByType("resource");
+  const js = (entry) => new URL(entry.name).pathname.endsWith(".js");
+  const prefetched = entries.filter((entry) => entry.initiatorType === "link" && js(entry));
+  const links = new Set(prefetched.map((entry) => entry.name));
+  const own = entries.filter((entry) => entry.initiatorType === "script" && !links.has(entry.name));
+  const sizes = (list) => list.map((entry) => [entry.encodedBodySize, entry.decodedBodySize]);
+  return [sizes(own), sizes(prefetched)];
+})()"""
+
+
+Sizes = tuple[int, int, int]
+"""Scripts: how many, bytes as sent, bytes uncompressed."""
+
+
+def kb(sizes: Sizes) -> str:
+    return f"{sizes[1] / 1024:>7.1f} / {sizes[2] / 1024:>7.1f} kB"
 
 
 def completed_analysis(app_url: str) -> tuple[str, str]:
@@ -93,9 +109,9 @@ def time_results(browser: Browser, app_url: str, url: str, cpu: int) -> tuple[fl
     return loaded / 1000, drawn / 1000
 
 
-def scripts_of(browser: Browser, app_url: str, path: str) -> tuple[int, int, int]:
-    """The scripts a page ran, lazily loaded chunks included: count, bytes as sent (gzip), and
-    bytes uncompressed."""
+def scripts_of(browser: Browser, app_url: str, path: str) -> tuple[Sizes, Sizes]:
+    """The scripts a page ran itself, lazily loaded chunks included, and those Next prefetched
+    for its links: each as (count, bytes as sent (gzip), bytes uncompressed)."""
     context = signed_in(browser, app_url)
     page = context.pages[0]
     cdp = context.new_cdp_session(page)
@@ -104,8 +120,12 @@ def scripts_of(browser: Browser, app_url: str, path: str) -> tuple[int, int, int
     if path.startswith("/analysis/?job="):
         page.wait_for_function(RESULTS_DRAWN)
         page.wait_for_load_state("networkidle")
-    sizes = page.evaluate(SCRIPTS)
+    own, prefetched = page.evaluate(SCRIPTS)
     context.close()
+    return total(own), total(prefetched)
+
+
+def total(sizes: list[list[int]]) -> Sizes:
     return len(sizes), sum(sent for sent, _ in sizes), sum(size for _, size in sizes)
 
 
@@ -144,11 +164,12 @@ def main(app_url: str, runs: int) -> None:
                 f" every result drawn median {statistics.median(drawn):.2f} s"
                 f" (max {max(drawn):.2f})"
             )
-        print("\nJavaScript each page ran in Chromium (lazily loaded chunks included):")
-        print(f"  {'page':<20} {'scripts':>7} {'sent (gzip)':>12} {'uncompressed':>13}")
+        print("\nJavaScript each page ran in Chromium (lazily loaded chunks included), and that of")
+        print("the pages it links to, which Next prefetches (sent gzipped / uncompressed):")
+        print(f"  {'page':<20} {'scripts':>7} {'own':>21}   {'prefetched for links':>21}")
         for name, path in pages.items():
-            count, sent, size = scripts_of(browser, app_url, path)
-            print(f"  {name:<20} {count:>7} {sent / 1024:>9.1f} kB {size / 1024:>10.1f} kB")
+            own, prefetched = scripts_of(browser, app_url, path)
+            print(f"  {name:<20} {own[0]:>7} {kb(own)}   {kb(prefetched)}")
         browser.close()
     print("\nJavaScript each exported page loads at first (`npm run sizes`):")
     sizes = subprocess.run(
