@@ -81,10 +81,13 @@ def completed_analysis(app_url: str) -> tuple[str, str]:
     raise SystemExit(f"the analysis {job} did not complete in {ANALYSIS_S} s")
 
 
-def signed_in(browser: Browser, app_url: str) -> BrowserContext:
-    """A new context (empty cache) with the demo user signed in, on a blank page."""
+def signed_in(browser: Browser, app_url: str, signed_in: bool = True) -> BrowserContext:
+    """A new context (empty cache), the demo user signed in unless not `signed_in`, on a blank
+    page."""
     context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
     page = context.new_page()
+    if not signed_in:
+        return context
     page.goto(f"{app_url}/sign-in/")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/dashboard/")
@@ -112,7 +115,8 @@ def time_results(browser: Browser, app_url: str, url: str, cpu: int) -> tuple[fl
 def scripts_of(browser: Browser, app_url: str, path: str) -> tuple[Sizes, Sizes]:
     """The scripts a page ran itself, lazily loaded chunks included, and those Next prefetched
     for its links: each as (count, bytes as sent (gzip), bytes uncompressed)."""
-    context = signed_in(browser, app_url)
+    # Signed in, the sign-in page sends the user on to the dashboard.
+    context = signed_in(browser, app_url, signed_in=path != "/sign-in/")
     page = context.pages[0]
     cdp = context.new_cdp_session(page)
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
