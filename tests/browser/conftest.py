@@ -3,10 +3,12 @@ stack as `./alex dev` runs it: its own PostgreSQL, the workflow with a fault inj
 first charts call, the API and the SPA's production build.
 
 Each page a test opens fails the test on a console error or on a request to any host but the
-stack's; a screenshot of it is kept in `test-results/screenshots/`.
+stack's; a screenshot of it is kept in `test-results/screenshots/`. A module sets other faults by
+overriding the `faults` fixture.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -17,15 +19,24 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from shared.settings import PROJECT_ROOT
 
 SCREENSHOTS = PROJECT_ROOT / "test-results" / "screenshots"
 # npm ci and the Next.js build may come first on a fresh checkout.
 START_SECONDS = 900
-# The first charts call crashes: the analysis fails there, and "Retry from failed step" runs it.
-FAULTS = "charter=fail:1"
+# Every result of a completed analysis is drawn: the retirement projection's chart and every
+# other chart have their SVG, and nothing on the page says it is still loading. The benchmark
+# (bench/spa_results.py) times the same moment.
+RESULTS_DRAWN = """() => {
+  const projection = document.querySelector('[role="img"][aria-label^="Projected balance"] svg');
+  const charts = [...document.querySelectorAll(".recharts-responsive-container")];
+  const loading = [...document.querySelectorAll('[role="status"]')].some((status) =>
+    /^Loading/.test(status.textContent ?? ""),
+  );
+  return !!projection && charts.every((chart) => chart.querySelector("svg")) && !loading;
+}"""
 CHROMIUM_FLAGS = [
     "--no-sandbox",  # as root, Chromium's sandbox cannot start
     "--disable-gpu",
@@ -38,10 +49,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def faults() -> str:
+    """ALEX_FAULTS for the module's stack: the first charts call crashes, so the analysis fails
+    there, and "Retry from failed step" runs it."""
+    return "charter=fail:1"
+
+
 # Module-scoped: Playwright's sync API runs an event loop while it is open, which would break
 # the tests after these that run their own (asyncio.run); and the stack stops with them.
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_url(tmp_path_factory: pytest.TempPathFactory, faults: str) -> Iterator[str]:
     """`./alex dev` on a database of its own; the URL it serves the SPA and the API on."""
     from tests.conftest import scratch_directory
 
@@ -52,7 +70,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             ALEX_API_PORT="0",
             ALEX_STEPFUNCTIONS_PORT="0",
             ALEX_MODEL="offline",
-            ALEX_FAULTS=FAULTS,
+            ALEX_FAULTS=faults,
         )
         log = tmp_path_factory.mktemp("alex-dev") / "alex-dev.log"
         with log.open("w") as output:
@@ -99,10 +117,23 @@ def _launch(playwright: Playwright, chromium: str) -> Browser:
     return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
 
 
-def screenshot(page: Page, name: str) -> None:
-    """Keep what the page shows now as `test-results/screenshots/<name>.png`."""
+def sign_in(page: Page, app_url: str, user_id: str) -> None:
+    """Sign in through the local sign-in form; the dashboard shows."""
+    page.goto(f"{app_url}/sign-in/")
+    # Exact and anchored: the Name field's hint speaks of a "user id" too.
+    page.get_by_role("textbox", name="User id", exact=True).fill(user_id)
+    page.get_by_role("textbox", name=re.compile(r"^Name")).fill("Browser Tester")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/dashboard/"))
+
+
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> None:
+    """Keep what the page shows now (still: animations stopped) as
+    `test-results/screenshots/<name>.png`; unless `full_page`, only what is in the viewport."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    page.screenshot(
+        path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page, animations="disabled"
+    )
 
 
 @pytest.fixture
@@ -118,11 +149,20 @@ def page(
     stack, and keeps a screenshot of where the test ended."""
     context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
     page = context.new_page()
-    errors: list[str] = []
+    errors: list[tuple[str, str]] = []
     elsewhere: list[str] = []
+    # Pages the tab navigated to: an address that is not one answers 404, as it should.
+    documents: set[str] = set()
     stack = urlparse(app_url).netloc
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on(
+        "console",
+        lambda m: errors.append((m.text, m.location.get("url", ""))) if m.type == "error" else None,
+    )
+    page.on(
+        "response",
+        lambda r: documents.add(r.url) if r.request.is_navigation_request() else None,
+    )
+    page.on("pageerror", lambda error: errors.append((str(error), "")))
     page.on(
         "request",
         lambda r: (
@@ -134,5 +174,10 @@ def page(
     yield page
     screenshot(page, request.node.name)
     context.close()
-    assert not errors, f"console errors: {errors}"
+    errors = [
+        (text, url)
+        for text, url in errors
+        if not (url in documents and text.startswith("Failed to load resource"))
+    ]
+    assert not errors, f"console errors: {[text for text, _ in errors]}"
     assert not elsewhere, f"requests off the stack: {elsewhere}"
