@@ -2,37 +2,21 @@
 
 import Link from "next/link";
 import { useRouter } from "next/router";
-import { useState } from "react";
 
 import { JobView } from "@/components/JobView";
 import { AppPage } from "@/components/Layout";
 import { Button, Card, ErrorNotice, Loading } from "@/components/ui";
-import { errorMessage } from "@/lib/api";
 import { useApi } from "@/lib/useApi";
 import { useJob } from "@/lib/useJob";
 import { useLoad } from "@/lib/useLoad";
+import { useStartAnalysis } from "@/lib/useStartAnalysis";
 
 function StartAnalysis() {
   const api = useApi();
-  const router = useRouter();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { start, busy, error } = useStartAnalysis();
   // Whether there is anything to analyse, and what the analysis will not see.
   const portfolio = useLoad(() => api.portfolio(), [api]);
   const reason = portfolio.data && !portfolio.data.analyzable ? portfolio.data.reason : null;
-
-  async function start() {
-    setBusy(true);
-    setError(null);
-    try {
-      // A second start while one runs returns the running job, so this is safe to click twice.
-      const { job_id } = await api.analyze();
-      await router.push({ pathname: "/analysis/", query: { job: job_id } });
-    } catch (failure) {
-      setError(errorMessage(failure));
-      setBusy(false);
-    }
-  }
 
   return (
     <Card title="Run an analysis">

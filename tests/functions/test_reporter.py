@@ -264,7 +264,7 @@ async def test_an_unpriced_holding_is_advised_a_price_not_a_classification(
     assert payload is not None
     advice = payload["markdown"].split(f"## {SECTIONS[5]}")[1].split("## ")[0]
     assert "Enter a price for TSLA on the account page" in advice
-    assert "Classify AAPL, NVDA (run the analysis with a language model configured)" in advice
+    assert "Classify AAPL, NVDA so their value counts toward your targets" in advice
 
 
 async def test_offline_report_of_an_empty_portfolio_still_has_every_section() -> None:
