@@ -150,14 +150,3 @@ export function TooltipBox({ title, lines }: { title: string; lines: string[] })
 export function offlineNotice(step: StepState | undefined): string | undefined {
   return step?.generated_by === "offline" ? (step.notice ?? undefined) : undefined;
 }
-
-/** The label on anything written without a language model. */
-export function OfflineNotice({ notice }: { notice?: string }) {
-  if (!notice) return null;
-  return (
-    <p role="note" className="mb-3 rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      <span className="font-semibold">No language model: </span>
-      {notice}
-    </p>
-  );
-}
