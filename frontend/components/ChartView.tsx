@@ -120,7 +120,13 @@ function Drawing({ chart, slices }: { chart: Chart; slices: Slice[] }) {
 // Offline, the charter prefixed every description with this; the results page now says it once.
 const OFFLINE_PREFIX = /^Chosen without a language model\.\s*/;
 
-export function ChartView({ id, chart }: { id: string; chart: Chart }) {
+/** The chart's description without what the page already said above it: the offline prefix and
+ * the sentences in `said` (the charter appends the analysis's gaps to every chart). */
+export function description(chart: Chart, said: string[] = []): string {
+  return said.reduce((text, sentence) => text.replace(sentence, ""), chart.description.replace(OFFLINE_PREFIX, "")).trim();
+}
+
+export function ChartView({ id, chart, said }: { id: string; chart: Chart; said?: string[] }) {
   const titleId = `chart-${id}-title`;
   const descriptionId = `chart-${id}-description`;
   const bars = chart.type === "bar" || chart.type === "horizontalBar";
@@ -130,13 +136,13 @@ export function ChartView({ id, chart }: { id: string; chart: Chart }) {
       aria-labelledby={titleId}
       aria-describedby={descriptionId}
       data-chart-type={chart.type}
-      className="rounded-xl border border-slate-200 bg-white p-4"
+      className="break-inside-avoid rounded-xl border border-slate-200 bg-white p-4"
     >
       <h3 id={titleId} className="font-semibold text-slate-900">
         {chart.title}
       </h3>
       <p id={descriptionId} className="mb-2 text-sm text-slate-600">
-        {chart.description.replace(OFFLINE_PREFIX, "")}
+        {description(chart, said)}
       </p>
       <div
         role="img"

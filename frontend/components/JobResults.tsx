@@ -7,7 +7,7 @@
 
 import type { ReactNode } from "react";
 
-import type { Job, StepName, SummaryPayload } from "@/lib/types";
+import type { Job, StepName } from "@/lib/types";
 import { whyMissing } from "@/lib/workflow";
 
 import { ChartView } from "./ChartView";
@@ -16,9 +16,6 @@ import { Markdown, withoutNotice } from "./Markdown";
 import { AllocationTables, BandsTable, TradesTable } from "./ResultTables";
 import { RetirementChart } from "./RetirementChart";
 import { Empty, offlineNotice } from "./ui";
-
-/** The summary's notes on the data (not yet in the payload types). */
-type Summary = SummaryPayload & { gaps?: string[] };
 
 /** How the result was produced, said once: who wrote it, and where the prices come from. */
 function ResultNotice({ job }: { job: Job }) {
@@ -97,12 +94,13 @@ export default function JobResults({ job }: { job: Job }) {
   // The notice is said once, above; the texts that repeat it drop their line.
   const reportText = report && withoutNotice(report.markdown, offlineNotice(job.steps.report));
   const sections = report?.sections?.length ?? 0;
+  const gaps = job.summary_payload?.gaps ?? [];
   const parts: Part[] = [
     {
       id: "allocation",
       title: "Allocation",
       step: "report",
-      body: analysis ? <AllocationTables analysis={analysis} gaps={(job.summary_payload as Summary | null)?.gaps} /> : null,
+      body: analysis ? <AllocationTables analysis={analysis} gaps={gaps} /> : null,
       none: "No allocation was stored for this analysis.",
     },
     {
@@ -132,10 +130,19 @@ export default function JobResults({ job }: { job: Job }) {
       title: "Charts",
       step: "charts",
       body: charts.length ? (
-        <div className="grid gap-4 lg:grid-cols-2">
-          {charts.map(([key, chart]) => (
-            <ChartView key={key} id={key} chart={chart} />
+        <div className="space-y-4">
+          {/* Every chart's description ends with the gaps: said once here instead. */}
+          {gaps.map((gap) => (
+            <p key={gap} className="text-sm text-slate-700">
+              {gap}
+            </p>
           ))}
+          {/* Columns, not a grid: a short pie does not leave half a row empty beside tall bars. */}
+          <div className="gap-4 space-y-4 lg:columns-2">
+            {charts.map(([key, chart]) => (
+              <ChartView key={key} id={key} chart={chart} said={gaps} />
+            ))}
+          </div>
         </div>
       ) : null,
       none: (chartsStep?.generated_by === "none" && chartsStep.notice) || "No charts were stored for this analysis.",

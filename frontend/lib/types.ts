@@ -267,6 +267,10 @@ export interface SummaryPayload {
   text: string;
   produced_by?: ProducedBy;
   total_value?: number;
+  /** What the analysis could not see (unpriced, unclassified, stale, user-priced), one sentence each. */
+  gaps?: string[];
+  /** Where the prices came from, when a source was asked (the start step's notice). */
+  prices?: string | null;
   success_probability?: number | null;
   charts?: string[];
   unclassified?: string[];

@@ -77,6 +77,12 @@ describe("ChartView", () => {
     expect(screen.getByRole("figure")).toHaveAccessibleDescription("Exposure to each economic sector.");
   });
 
+  it("drops from its description the sentences the page already said above the charts", () => {
+    const gap = "$500 (0.5% of the portfolio's value) is in holdings not yet classified (TSLQ).";
+    render(<ChartView id="sector_breakdown" chart={{ ...SECTORS, description: `${SECTORS.description} ${gap}` }} said={[gap]} />);
+    expect(screen.getByRole("figure")).toHaveAccessibleDescription("Exposure to each economic sector.");
+  });
+
   it("shows a tooltip as the point's name and its figures, dark on white", () => {
     const point = ASSET_ALLOCATION.data[0]!;
     render(<PointTooltip active payload={[{ payload: point, value: point.value, name: "value" }] as never} />);

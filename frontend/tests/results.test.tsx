@@ -135,6 +135,23 @@ describe("job results", () => {
     expect(projection.closest("details")).not.toHaveAttribute("open");
   });
 
+  it("says the gaps once above the charts, not on every chart", () => {
+    const gap = "$500 (0.5% of the portfolio's value) is in holdings not yet classified (TSLQ).";
+    const described = { ...ASSET_ALLOCATION, description: `${ASSET_ALLOCATION.description} ${gap}` };
+    render(
+      <JobResults
+        job={{
+          ...WRITTEN,
+          charts_payload: { asset_allocation: described, by_account: { ...described, title: "By account" } },
+          summary_payload: { ...WRITTEN.summary_payload!, gaps: [gap] },
+        }}
+      />,
+    );
+    const charts = section("Charts");
+    expect(within(charts).getAllByText(gap)).toHaveLength(1);
+    for (const figure of within(charts).getAllByRole("figure")) expect(figure).not.toHaveAccessibleDescription(new RegExp("TSLQ"));
+  });
+
   it("says why there are no charts when the charts step had nothing to chart", () => {
     render(
       <JobResults
