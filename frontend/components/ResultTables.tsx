@@ -177,16 +177,24 @@ export function TradesTable({ trades }: { trades: Trade[] }) {
   );
 }
 
-/** The bands worth a row: the start, every fifth year, the year retirement starts, and the last. */
+/** The bands worth a row: the start, every fifth year, the year retirement starts, and the last;
+ * once even strong markets have run out, one row stands for every later year, all $0. */
 export function bandRows(bands: YearBand[]): YearBand[] {
   const retiring = bands.find((band) => band.phase === "retirement");
-  return bands.filter((band, index) => index === 0 || index === bands.length - 1 || band === retiring || band.year % 5 === 0);
+  const emptied = bands.find((band) => band.p90 <= 0);
+  const rows = bands.filter(
+    (band, index) =>
+      (index === 0 || index === bands.length - 1 || band === retiring || band.year % 5 === 0) &&
+      (emptied === undefined || band.year < emptied.year),
+  );
+  return emptied === undefined ? rows : [...rows, emptied];
 }
 
 /** The projected balance by age in weak (10th percentile), typical (median) and strong (90th) markets. */
 export function BandsTable({ bands }: { bands: YearBand[] }) {
   const byAge = bands.every((band) => band.age !== null);
   const retiring = bands.find((band) => band.phase === "retirement");
+  const last = bands[bands.length - 1];
   return (
     <Table
       wide="max-w-3xl"
@@ -213,6 +221,7 @@ export function BandsTable({ bands }: { bands: YearBand[] }) {
           <th scope="row" className={`${FIGURE} font-normal`}>
             {band === retiring && <span className="text-xs text-amber-900">retire</span>}{" "}
             {integer(byAge ? band.age! : band.year)}
+            {band !== last && band.p90 <= 0 && " and later"}
           </th>
           <td className={FIGURE}>{dollars(band.p10)}</td>
           <td className={`${FIGURE} font-medium`}>{dollars(band.p50)}</td>

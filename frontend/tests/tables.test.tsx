@@ -103,6 +103,15 @@ describe("retirement bands table", () => {
     expect(bandRows(bands).map((b) => b.year)).toEqual([0, 5, 10, 12, 14]);
   });
 
+  it("gives the years after even strong markets run out one row, not a row of $0 each", () => {
+    const depleting = bands.map((b) => (b.year >= 7 ? { ...b, p10: 0, p50: 0, p90: 0 } : b));
+    expect(bandRows(depleting).map((b) => b.year)).toEqual([0, 5, 7]);
+
+    render(<BandsTable bands={depleting} />);
+    expect(screen.getByRole("row", { name: "47 and later $0 $0 $0" })).toBeInTheDocument();
+    expect(screen.getAllByRole("row")).toHaveLength(4);
+  });
+
   it("counts years from now when the age is unknown", () => {
     render(<BandsTable bands={bands.map((b) => ({ ...b, age: null }))} />);
     expect(screen.getAllByRole("columnheader")[0]).toHaveTextContent("Year");
