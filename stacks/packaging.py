@@ -34,9 +34,19 @@ LAYER_PACKAGES = (
 LAYER_DESCRIPTION = (
     "Alex's Python dependencies: Agents SDK, LiteLLM, Powertools, Langfuse, NumPy, Massive"
 )
-# What the agents' layer leaves out: LiteLLM's proxy admin UI and Swagger assets, static files no
-# Lambda reads (tests/infra/test_packaging.py runs the agents without them).
-LAYER_TRIM = ("litellm/proxy/_experimental/out", "litellm/proxy/swagger")
+# Lambda's Python runtime has boto3 and its botocore: botocore (which aws-xray-sdk pulls in) is left
+# to it, so boto3 and botocore are always the pair the runtime was built with.
+RUNTIME_PROVIDED = ("botocore", "botocore-*.dist-info")
+# What the agents' layer leaves out (glob patterns; tests/infra/test_packaging.py runs the agents
+# without them): LiteLLM's proxy admin UI and Swagger assets, static files no Lambda reads, and
+# hf_xet, the Hugging Face Hub's optional Xet download client (the Hub downloads without it).
+LAYER_TRIM = (
+    "litellm/proxy/_experimental/out",
+    "litellm/proxy/swagger",
+    "hf_xet",
+    "hf_xet-*.dist-info",
+    *RUNTIME_PROVIDED,
+)
 # The API's layer: no agents and no LiteLLM, so its cold start stays short.
 API_LAYER_PACKAGES = (
     "aws-lambda-powertools",
@@ -69,7 +79,7 @@ class _CopySources:
 
 def install_layer(target: Path, packages: tuple[str, ...], trim: tuple[str, ...]) -> None:
     """The pinned `packages` as Lambda's python3.12 on arm64 imports them, into `target`, less
-    the `trim` paths (each must exist: a new version that moves one fails here, not in AWS)."""
+    what the `trim` patterns match."""
     subprocess.run(
         [
             sys.executable,
@@ -93,8 +103,20 @@ def install_layer(target: Path, packages: tuple[str, ...], trim: tuple[str, ...]
         ],
         check=True,
     )
-    for part in trim:
-        shutil.rmtree(target / part)
+    for path in trimmed_paths(target, trim):
+        shutil.rmtree(path)
+
+
+def trimmed_paths(target: Path, trim: tuple[str, ...]) -> list[Path]:
+    """What the `trim` patterns match in `target`; each must match (a new version that moves one
+    fails here, not in AWS)."""
+    paths = []
+    for pattern in trim:
+        matches = sorted(target.glob(pattern))
+        if not matches:
+            raise FileNotFoundError(f"{pattern} matches nothing in {target}: update LAYER_TRIM")
+        paths += matches
+    return paths
 
 
 @jsii.implements(ILocalBundling)

@@ -49,24 +49,43 @@ print(result.final_output, litellm.__file__)
 """
 
 
+def layer_without_trim(site: Path, farm: Path) -> set[Path]:
+    """`site`'s packages in `farm` (links; copies where a part is left out) less what the layer
+    leaves out, but with what the runtime provides; returns what was left out."""
+    runtime = set(packaging.trimmed_paths(site, packaging.RUNTIME_PROVIDED))
+    left_out = set(packaging.trimmed_paths(site, packaging.LAYER_TRIM)) - runtime
+    farm.mkdir()
+    for entry in site.iterdir():
+        if entry in left_out:
+            continue
+        if any(entry in path.parents for path in left_out):
+            shutil.copytree(
+                entry,
+                farm / entry.name,
+                ignore=lambda d, names: [name for name in names if Path(d) / name in left_out],
+            )
+        else:
+            (farm / entry.name).symlink_to(entry)
+    return left_out
+
+
 def test_the_agents_run_without_what_the_layer_leaves_out(tmp_path: Path) -> None:
     import litellm
 
-    installed = Path(litellm.__file__).parent
-    trimmed = tmp_path / "layer"
-    shutil.copytree(installed, trimmed / "litellm")
-    for part in packaging.LAYER_TRIM:
-        assert (trimmed / part).is_dir(), f"{part} is gone: update LAYER_TRIM"
-        shutil.rmtree(trimmed / part)
+    site = Path(litellm.__file__).parent.parent
+    layer = tmp_path / "layer"
+    left_out = layer_without_trim(site, layer)
+    assert {path.name for path in left_out} >= {"swagger", "hf_xet"}
     environment = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(trimmed), str(packaging.ROOT)]),
+        # As Lambda sets it: the layer, then the code; no site-packages (-S).
+        "PYTHONPATH": os.pathsep.join([str(layer), str(packaging.ROOT)]),
         "LITELLM_LOCAL_MODEL_COST_MAP": "True",
         "OPENAI_AGENTS_DISABLE_TRACING": "1",
         "ALEX_ENV": "local",
     }
     run = subprocess.run(
-        [sys.executable, "-c", THROUGH_LITELLM],
+        [sys.executable, "-S", "-c", THROUGH_LITELLM],
         capture_output=True,
         text=True,
         env=environment,
@@ -75,4 +94,10 @@ def test_the_agents_run_without_what_the_layer_leaves_out(tmp_path: Path) -> Non
     assert run.returncode == 0, run.stderr[-3000:]
     answer, imported_from = run.stdout.split()[-3:-1], run.stdout.split()[-1]
     assert " ".join(answer) == "A report."
-    assert imported_from.startswith(str(trimmed))  # the trimmed copy, not the installed one
+    assert imported_from.startswith(str(layer))  # the trimmed copy, not the installed one
+
+
+def test_a_trim_that_matches_nothing_fails_the_build(tmp_path: Path) -> None:
+    (tmp_path / "litellm").mkdir()
+    with pytest.raises(FileNotFoundError, match="hf_xet matches nothing"):
+        packaging.trimmed_paths(tmp_path, ("litellm", "hf_xet"))
