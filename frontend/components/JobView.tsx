@@ -16,8 +16,14 @@ import { failedNode, isFinished, isSettled, jobElapsed, NODES, STEP_WORK, stepSt
 import { Button, Card, ErrorNotice, Loading } from "./ui";
 import { WorkflowGraph } from "./WorkflowGraph";
 
-// Charts and markdown are most of the page's JavaScript: fetched only once there are results.
-const JobResults = lazy(() => import("./JobResults"));
+// Charts and markdown are most of the page's JavaScript: fetched only for an analysis, while its
+// job is fetched (preloadResults), not after it.
+const loadResults = () => import("./JobResults");
+const JobResults = lazy(loadResults);
+
+export function preloadResults(): void {
+  void loadResults();
+}
 
 function hasResults(job: Job): boolean {
   return !!(job.report_payload || job.charts_payload || job.retirement_payload);

@@ -2,8 +2,9 @@
 
 import Link from "next/link";
 import { useRouter } from "next/router";
+import { useEffect } from "react";
 
-import { JobView } from "@/components/JobView";
+import { JobView, preloadResults } from "@/components/JobView";
 import { AppPage } from "@/components/Layout";
 import { Button, Card, ErrorNotice, Loading } from "@/components/ui";
 import { useApi } from "@/lib/useApi";
@@ -66,6 +67,7 @@ function StartAnalysis() {
 
 function FollowJob({ jobId }: { jobId: string }) {
   const { job, error, follow } = useJob(jobId);
+  useEffect(preloadResults, []);
   if (!job) return error ? <ErrorNotice message={error} /> : <Loading what="the analysis" />;
   return (
     <>
