@@ -8,9 +8,9 @@ import aws_cdk as cdk
 from stacks import nag
 from stacks.analysis import AnalysisStack
 from stacks.api import ApiStack
-from stacks.config import DeploySettings, load_settings
+from stacks.config import WAF_REGION, DeploySettings, load_settings
 from stacks.database import DatabaseStack
-from stacks.edge import WAF_REGION, EdgeStack
+from stacks.edge import EdgeStack
 from stacks.frontend import FrontendStack
 from stacks.observability import ObservabilityStack
 

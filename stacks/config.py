@@ -23,6 +23,8 @@ SETTINGS_ENV = "ALEX_DEPLOY_SETTINGS"
 """Names another settings file (tests). One account and region holds one Alex: the stacks'
 names are fixed."""
 PRODUCTION = "prod"
+# A web ACL for CloudFront lives in us-east-1, whatever region the app is in (stacks/edge.py).
+WAF_REGION = "us-east-1"
 _PUBLISHABLE_KEY = re.compile(r"pk_(test|live)_([A-Za-z0-9+/=_-]+)")
 _ORIGIN = re.compile(r"https://[a-z0-9.-]+(:\d+)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

@@ -14,7 +14,6 @@ from aws_cdk import Stack
 from aws_cdk import aws_wafv2 as wafv2
 from constructs import Construct
 
-WAF_REGION = "us-east-1"
 # Requests to /api/ from one IP in one minute before WAF answers 429 (SPEC: about 100).
 API_REQUESTS_PER_MINUTE = 100
 MANAGED_RULE_GROUPS = (

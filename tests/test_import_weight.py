@@ -1,6 +1,7 @@
 """What needs no model stays light: the API's Lambda and the job-lifecycle Lambdas import
 neither LiteLLM (2.5 s) nor the Agents SDK (5 s), nor what no Lambda layer holds (psycopg,
-uvicorn), and the API nothing its own layer leaves out (NumPy, Massive's client)."""
+uvicorn), and the API nothing its own layer leaves out (NumPy, Massive's client); the command line
+starts without the CDK."""
 
 import os
 import subprocess
@@ -42,3 +43,12 @@ def test_modules_without_a_model_do_not_import_the_agent_stack(modules: str) -> 
         env={**environment, **lambda_environment},
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_command_line_starts_without_the_cdk() -> None:
+    # Importing aws_cdk starts jsii's Node process, which prints its banner on every command.
+    probe = "import sys, local.cli; print('aws_cdk' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"

@@ -18,12 +18,12 @@ from shared.errors import InvalidInput
 from shared.settings import PROJECT_ROOT, get_settings
 from stacks.config import (
     EXAMPLE_FILE,
+    WAF_REGION,
     DeploySettings,
     SettingsError,
     load_settings,
     settings_path,
 )
-from stacks.edge import WAF_REGION
 from state_machines.steps import STEPS
 
 CDK = PROJECT_ROOT / "node_modules" / ".bin" / "cdk"
