@@ -137,6 +137,17 @@ class AnalysisWorkflow(Construct):
                 max_delay=Duration.seconds(120),
                 jitter_strategy=sfn.JitterType.FULL,
             )
+        if step.uses_model:
+            # A SnapStart version not invoked for 14 days goes Inactive: invoking it fails with
+            # SnapStartNotReadyException while Lambda initializes it and snapshots it again.
+            task.add_retry(
+                errors=["Lambda.SnapStartNotReadyException"],
+                interval=Duration.seconds(10),
+                backoff_rate=2,
+                max_attempts=6,
+                max_delay=Duration.seconds(60),
+                jitter_strategy=sfn.JitterType.FULL,
+            )
         # Aurora Serverless waking from 0 ACU takes up to about a minute.
         task.add_retry(
             errors=["DatabaseResuming"],

@@ -240,12 +240,36 @@ def test_the_agents_start_from_a_snapstart_snapshot_of_their_published_version(
         if v["Properties"].get("SnapStart") == {"ApplyOn": "PublishedVersions"}
     }
     assert snapped == {step.function for step in STEPS if step.uses_model}
+    # A replaced version, and its billed snapshot, is deleted, not kept.
+    versions = {
+        k: v for k, v in analysis["Resources"].items() if v["Type"] == "AWS::Lambda::Version"
+    }
+    assert versions and all(
+        v.get("DeletionPolicy", "Delete") == "Delete" for v in versions.values()
+    )
     for alias in resources(analysis, "AWS::Lambda::Alias").values():
         version = alias["Properties"]["FunctionVersion"]["Fn::GetAtt"]
         assert (
             resources(analysis, "AWS::Lambda::Version")[version[0]]["Properties"]["FunctionName"]
             == alias["Properties"]["FunctionName"]
         )
+
+
+def test_an_agent_step_waits_for_its_inactive_snapstart_version_to_wake(
+    flow: dict[str, Any],
+) -> None:
+    # Not invoked for 14 days, a SnapStart version is Inactive until Lambda snapshots it again.
+    states = all_states(flow["States"])
+    for step in STEPS:
+        retries = {tuple(r["ErrorEquals"]): r for r in states[step.task_state]["Retry"]}
+        waking = retries.get(("Lambda.SnapStartNotReadyException",))
+        if not step.uses_model:
+            assert waking is None
+            continue
+        assert waking is not None, step.task_state
+        assert waking["JitterStrategy"] == "FULL" and waking["MaxDelaySeconds"] == 60
+        waits = [waking["IntervalSeconds"] * 2**n for n in range(waking["MaxAttempts"])]
+        assert sum(min(wait, 60) for wait in waits) >= 180  # minutes of snapshotting, not seconds
 
 
 def rules(analysis: dict[str, Any]) -> dict[str, dict[str, Any]]:
