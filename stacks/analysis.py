@@ -267,5 +267,6 @@ class AnalysisStack(Stack):
             f"#/statemachines/view/{self.state_machine.state_machine_arn}",
         )
         CfnOutput(self, "LangfuseKeysSecret", value=self.langfuse_keys.secret_name)
+        CfnOutput(self, "MassiveApiKeySecret", value=self.massive_key.secret_name)
         if self.faults:
             CfnOutput(self, "FaultsParameter", value=self.faults.parameter_name)

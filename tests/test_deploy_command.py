@@ -30,11 +30,16 @@ CALLER = (
     "</GetCallerIdentityResponse>"
 )
 OUTPUTS = {
-    "AlexDatabase": {"ClusterArn": "arn:cluster", "SecretArn": "arn:secret"},
+    "AlexDatabase": {
+        "ClusterArn": "arn:cluster",
+        "SecretArn": "arn:secret",
+        "MasterSecretArn": "arn:master",
+    },
     "AlexAnalysis": {
         "StateMachineArn": "arn:states",
         "StateMachineConsole": "https://console/states",
         "LangfuseKeysSecret": "LangfuseKeys",
+        "MassiveApiKeySecret": "MassiveApiKey",
     },
     "AlexApi": {"ApiUrl": "https://api.example", "WebhookSecretName": "ClerkWebhookSecret"},
     "AlexFrontend": {

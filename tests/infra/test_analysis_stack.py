@@ -356,6 +356,7 @@ def test_with_fault_injection_every_step_reads_the_faults_parameter(
     ((parameter_id, parameter),) = resources(analysis, "AWS::SSM::Parameter").items()
     assert parameter["Properties"]["Name"] == "/alex/dev/faults"
     assert parameter["Properties"]["Value"] == "none"
+    assert analysis["Outputs"]["FaultsParameter"]["Value"] == {"Ref": parameter_id}
     readers = set()
     for function in resources(analysis, "AWS::Lambda::Function").values():
         properties = function["Properties"]

@@ -70,14 +70,29 @@ def test_the_api_waits_for_the_state_machine_it_imports_by_name(cloud_assembly: 
     [
         ("AlexFrontend", {"AppUrl", "WebhookUrl"}),
         ("AlexApi", {"ApiUrl", "WebhookSecretName"}),
-        ("AlexAnalysis", {"StateMachineArn", "StateMachineConsole", "LangfuseKeysSecret"}),
-        ("AlexDatabase", {"ClusterArn", "SecretArn"}),
+        (
+            "AlexAnalysis",
+            {"StateMachineArn", "StateMachineConsole", "LangfuseKeysSecret", "MassiveApiKeySecret"},
+        ),
+        ("AlexDatabase", {"ClusterArn", "SecretArn", "MasterSecretArn"}),
     ],
 )
 def test_each_stack_outputs_what_a_student_needs(
     templates: dict[str, dict[str, Any]], stack: str, outputs: set[str]
 ) -> None:
     assert outputs <= set(templates[stack]["Outputs"])
+
+
+def test_every_output_the_deploy_prints_is_one_a_stack_has(
+    templates: dict[str, dict[str, Any]],
+) -> None:
+    from local.cli.aws import OUTPUTS
+
+    # FaultsParameter only with teaching.fault_injection (tests/infra/test_analysis_stack.py).
+    printed = {(stack, key) for stack, key, _ in OUTPUTS if key != "FaultsParameter"}
+    assert {
+        (stack, key) for stack, key in printed if key not in templates[stack]["Outputs"]
+    } == set()
 
 
 def test_the_outputs_link_the_console_and_clerk_to_what_was_deployed(
