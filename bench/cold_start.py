@@ -1,6 +1,7 @@
 """Init time of each Lambda handler: a fresh interpreter importing the handler module, as Lambda's
 init does. The agents' modules then also make their model, database client and tracing
-(runtime/snapstart.py), so the first call pays nothing more: the second column shows it.
+(runtime/snapstart.py's prepare): the next columns split init into the imports and that, and
+the last shows what the first call still pays for its model (nothing, once init made it).
 
 With SnapStart (the agents, in AWS) this init runs once per published version, before the
 snapshot; a cold start resumes the snapshot instead, which cannot be measured on this machine.
@@ -24,6 +25,10 @@ FIRST_MODEL = (
     " began = time.perf_counter(); hosted_model(model_name());"
     " print(time.perf_counter() - began)"
 )
+
+
+# The handler's imports alone: its init without runtime/snapstart.py's prepare.
+NO_PREPARE = "import runtime.snapstart as snapstart; snapstart.prepare = lambda: None"
 
 
 # As in Lambda: on the Data API (the API builds its app on import; no request is sent).
@@ -56,19 +61,24 @@ def cold_import(statement: str) -> float:
     return run(statement)[0]
 
 
+def median_ms(statement: str, runs: int) -> float:
+    return statistics.median(cold_import(statement) for _ in range(runs)) * 1000
+
+
 def main(runs: int) -> None:
     baseline = statistics.median(cold_import("pass") for _ in range(runs))
     print(f"interpreter alone: {baseline * 1000:.0f} ms (subtracted below); median of {runs}\n")
-    print(f"{'handler':<28}{'init':>8}{'model at first call':>22}")
+    print(f"{'handler':<28}{'init':>8}{'imports':>10}{'prepare':>10}{'model at first call':>22}")
     for name in HANDLERS:
         module = f"functions.{name}.handler"
-        timings = [cold_import(f"import {module}") for _ in range(runs)]
-        init = (statistics.median(timings) - baseline) * 1000
-        first = ""
+        init = median_ms(f"import {module}", runs) - baseline * 1000
+        imports = prepared = first = ""
         if name in AGENTS:
+            alone = median_ms(f"{NO_PREPARE}; import {module}", runs) - baseline * 1000
+            imports, prepared = f"{alone:.0f} ms", f"{init - alone:.0f} ms"
             calls = [float(run(f"import {module}; {FIRST_MODEL}")[1]) for _ in range(runs)]
             first = f"{statistics.median(calls) * 1000:.0f} ms"
-        print(f"{module:<28}{init:6.0f} ms{first:>22}")
+        print(f"{module:<28}{init:6.0f} ms{imports:>10}{prepared:>10}{first:>22}")
     litellm = [
         cold_import("from runtime.model_factory import hosted_model; hosted_model('bedrock/x')")
         for _ in range(runs)
