@@ -1,6 +1,7 @@
 """Which model the agents use, decided without importing them: the API asks it too (whether the
 next analysis can classify instruments), and must stay light."""
 
+import functools
 import logging
 
 from shared.settings import Settings, get_settings
@@ -24,11 +25,17 @@ def model_name(settings: Settings | None = None) -> str:
         return settings.model
     if settings.environment == "aws" or _aws_credentials_exist():
         return f"bedrock/{settings.bedrock_model_id}"
+    _say_offline()
+    return OFFLINE
+
+
+@functools.cache
+def _say_offline() -> None:
+    """Once a process: every step asks which model to use."""
     log.warning(
         "No model configured and no AWS credentials found: using the offline model, which"
         " writes templated text without a language model. Set ALEX_MODEL or AWS credentials."
     )
-    return OFFLINE
 
 
 def _aws_credentials_exist() -> bool:

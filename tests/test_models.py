@@ -5,7 +5,7 @@ import json
 import pytest
 from agents import Agent, RunConfig, Runner, function_tool
 
-from runtime import tracing
+from runtime import model_choice, tracing
 from runtime.model_choice import OFFLINE, model_name
 from runtime.model_factory import OfflineModel, hosted_model
 from shared.settings import Settings
@@ -20,12 +20,15 @@ def test_aws_uses_bedrock_with_the_configured_model_id() -> None:
     assert model_name(settings) == "bedrock/anthropic.claude-x"
 
 
-def test_no_model_and_no_credentials_is_offline_and_says_so(
+def test_no_model_and_no_credentials_is_offline_and_says_so_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr("runtime.model_choice._aws_credentials_exist", lambda: False)
+    model_choice._say_offline.cache_clear()
+    # Every step of every analysis asks: the process says it once, not on each.
     assert model_name(Settings()) == OFFLINE
-    assert "using the offline model" in caplog.text
+    assert model_name(Settings()) == OFFLINE
+    assert caplog.text.count("using the offline model") == 1
 
 
 def test_local_aws_credentials_select_bedrock(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -131,6 +131,10 @@ export default function JobResults({ job }: { job: Job }) {
       step: "charts",
       body: charts.length ? (
         <div className="space-y-4">
+          <p className="text-sm text-slate-700">
+            Each chart&apos;s shares are rounded to add up to 100%, so the same share may read 0.1 point
+            apart in two charts.
+          </p>
           {/* Every chart's description ends with the gaps: said once here instead. */}
           {gaps.map((gap) => (
             <p key={gap} className="text-sm text-slate-700">

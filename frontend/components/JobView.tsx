@@ -90,13 +90,14 @@ function runSummary(job: Job, now: number): string {
 function FinishedRun({ job }: { job: Job }) {
   const now = useNow(!isSettled(job));
   return (
-    <details className="rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
+    <details className="group rounded-xl border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <summary className="cursor-pointer text-sm text-slate-700">
         <span className="tabular-nums">
           {runSummary(job, now)}
           <span className="hidden sm:inline"> · {dateTime(job.created_at)}</span>
         </span>
-        <span className="ml-2 text-sky-800 underline">Show steps</span>
+        <span className="ml-2 text-sky-800 underline group-open:hidden">Show steps</span>
+        <span className="ml-2 hidden text-sky-800 underline group-open:inline">Hide steps</span>
       </summary>
       <div className="mt-4">
         <WorkflowGraph job={job} now={now} />

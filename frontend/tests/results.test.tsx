@@ -150,6 +150,8 @@ describe("job results", () => {
     const charts = section("Charts");
     expect(within(charts).getAllByText(gap)).toHaveLength(1);
     for (const figure of within(charts).getAllByRole("figure")) expect(figure).not.toHaveAccessibleDescription(new RegExp("TSLQ"));
+    // Each chart apportions its shares to 100.0: why one share may read 0.1 apart in two charts.
+    expect(within(charts).getByText(/rounded to add up to 100%/)).toBeInTheDocument();
   });
 
   it("says why there are no charts when the charts step had nothing to chart", () => {

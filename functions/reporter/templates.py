@@ -246,7 +246,7 @@ def _retirement(data: Mapping[str, Any]) -> list[str]:
     ]
     if outlook["median_depletion_age"] is not None:
         lines.append(
-            f"Where the money runs out, it does so at a median age of"
+            f"In the simulated markets where the money runs out, it does so at a median age of"
             f" {whole(outlook['median_depletion_age'])}."
         )
     lines += outlook["notes"]

@@ -327,7 +327,7 @@ def write_offline_narrative(results: Mapping[str, Any]) -> str:
     )
     if plan["median_depletion_age"] is not None:
         lines.append(
-            f"Where the money runs out, it does so at a median age of"
+            f"In the simulated markets where the money runs out, it does so at a median age of"
             f" {whole(plan['median_depletion_age'])}."
         )
     helps = plan["changes_that_help_most"]

@@ -159,7 +159,8 @@ def _findings(
     if risk.largest_holding:
         findings.append(
             f"{risk.largest_holding} is your largest holding:"
-            f" {percent(risk.largest_holding_weight)} of all holdings ({dollars(risk.invested)})."
+            f" {percent(risk.largest_holding_weight)} of all your holdings, which are worth"
+            f" {dollars(risk.invested)} together."
         )
     if valuation.unclassified:
         one = len(valuation.unclassified) == 1

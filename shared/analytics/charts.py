@@ -19,6 +19,7 @@ from shared.analytics.breakdowns import (
     top_holdings,
 )
 from shared.analytics.colors import color_for
+from shared.analytics.prose import dollars
 from shared.analytics.results import Result
 from shared.analytics.valuation import Valuation
 from shared.schemas import JsonNumber
@@ -101,8 +102,7 @@ def asset_allocation(valuation: Valuation) -> Chart:
     return chart_from_breakdown(
         breakdown,
         "Asset allocation",
-        f"How the {_dollars(valuation.total)} portfolio splits across asset classes, cash "
-        "included.",
+        f"How the {dollars(valuation.total)} portfolio splits across asset classes, cash included.",
         "donut",
     )
 
@@ -161,7 +161,3 @@ def standard_charts(valuation: Valuation) -> dict[ChartKey, Chart]:
     if valuation.total == 0:
         return {}
     return {key: build(valuation) for key, build in STANDARD_CHARTS.items()}
-
-
-def _dollars(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
