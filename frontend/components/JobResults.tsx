@@ -7,6 +7,7 @@
 
 import type { ReactNode } from "react";
 
+import { dollars } from "@/lib/format";
 import type { Job, StepName } from "@/lib/types";
 import { whyMissing } from "@/lib/workflow";
 
@@ -95,6 +96,14 @@ export default function JobResults({ job }: { job: Job }) {
   const reportText = report && withoutNotice(report.markdown, offlineNotice(job.steps.report));
   const sections = report?.sections?.length ?? 0;
   const gaps = job.summary_payload?.gaps ?? [];
+  // The tables' bases leave out cash (regions) and unclassified holdings: the charts say why
+  // their shares differ.
+  const whole = analysis ? ` (${dollars(analysis.bases.total + analysis.bases.unclassified)})` : "";
+  const unclassified = analysis?.bases.unclassified ? " and holdings not yet classified" : "";
+  const chartsBase =
+    `The charts' shares are of the whole portfolio${whole}, cash${unclassified} included, so a share` +
+    " can read smaller than in the allocation tables. Each chart's shares are rounded to add up to 100%, so" +
+    " the same share may read 0.1 point apart in two charts.";
   const parts: Part[] = [
     {
       id: "allocation",
@@ -131,10 +140,7 @@ export default function JobResults({ job }: { job: Job }) {
       step: "charts",
       body: charts.length ? (
         <div className="space-y-4">
-          <p className="text-sm text-slate-700">
-            Each chart&apos;s shares are rounded to add up to 100%, so the same share may read 0.1 point
-            apart in two charts.
-          </p>
+          <p className="text-sm text-slate-700">{chartsBase}</p>
           {/* Every chart's description ends with the gaps: said once here instead. */}
           {gaps.map((gap) => (
             <p key={gap} className="text-sm text-slate-700">

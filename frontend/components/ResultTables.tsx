@@ -7,7 +7,7 @@
 
 import type { ReactNode } from "react";
 
-import { BASE_WORDS, dollars, integer, percent, points } from "@/lib/format";
+import { baseWords, dollars, integer, percent, points } from "@/lib/format";
 import type { AllocationRow, ReportAnalysis, Trade, YearBand } from "@/lib/types";
 
 // Figures never wrap; headers wrap only between words; narrow padding keeps a phone's table whole.
@@ -31,25 +31,25 @@ function Table({ caption, head, children, wide = "" }: { caption: ReactNode; hea
   );
 }
 
-function Amount({ value }: { value: number }) {
-  return <span className="whitespace-nowrap tabular-nums">{dollars(value)}</span>;
-}
-
 const DIMENSIONS: Record<AllocationRow["dimension"], string> = {
   asset_class: "By asset class",
   region: "By region",
   sector: "By sector",
 };
 
-function Drift({ drift }: { drift: number | null }) {
+/** The drift in points, and a marker: over or under only beyond the band, where trades correct it. */
+function Drift({ row }: { row: AllocationRow }) {
+  const drift = row.drift_pct;
   if (drift === null) return <span className="text-slate-500">No target</span>;
   const rounded = Math.round(drift * 10) / 10;
   const [word, style, mark] =
-    rounded > 0
-      ? ["Over", "bg-amber-100 text-amber-900", "▲"]
-      : rounded < 0
-        ? ["Under", "bg-sky-100 text-sky-900", "▼"]
-        : ["On target", "bg-emerald-100 text-emerald-900", "="];
+    rounded === 0
+      ? ["On target", "bg-emerald-100 text-emerald-900", "="]
+      : row.outside_band === false
+        ? ["Within band", "bg-slate-100 text-slate-800", "≈"]
+        : rounded > 0
+          ? ["Over", "bg-amber-100 text-amber-900", "▲"]
+          : ["Under", "bg-sky-100 text-sky-900", "▼"];
   return (
     <>
       {rounded !== 0 && <span className="sm:mr-2">{points(drift)}</span>}{" "}
@@ -65,6 +65,7 @@ function Drift({ drift }: { drift: number | null }) {
 /** `gaps`: what the analysis could not see, which the shares leave out. */
 export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnalysis; gaps?: string[] }) {
   const { bases } = analysis;
+  const unclassified = bases.unclassified > 0;
   // A dimension without any target (sectors) has nothing to compare: its chart shows it.
   const dimensions = (Object.keys(DIMENSIONS) as AllocationRow["dimension"][]).filter((dimension) =>
     analysis.allocation.some((row) => row.dimension === dimension && row.target_pct !== null),
@@ -73,14 +74,10 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        Invested (classified holdings): <Amount value={bases.invested} /> · Cash: <Amount value={bases.cash} /> · Total
-        incl. cash: <Amount value={bases.total} />
-        {bases.unclassified > 0 && (
-          <>
-            {" "}
-            · Left out, not yet classified: <Amount value={bases.unclassified} />
-          </>
-        )}
+        {`The shares below are of your ${unclassified ? "classified " : ""}holdings (${dollars(bases.invested)})`}
+        {` and cash (${dollars(bases.cash)}): ${dollars(bases.total)} in all.`}
+        {analysis.band !== undefined &&
+          ` A share within ${integer(analysis.band)} points of its target is within the band; only those over or under need trades.`}
       </p>
       {gaps.map((gap) => (
         <p key={gap} className="text-sm text-slate-700">
@@ -97,7 +94,7 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
               caption={
                 <>
                   <span className="font-semibold text-slate-900">{DIMENSIONS[dimension]}</span>, as a share{" "}
-                  {BASE_WORDS[base]} ({dollars(base === "invested" ? bases.invested : bases.total)})
+                  {baseWords(base, unclassified)} ({dollars(base === "invested" ? bases.invested : bases.total)})
                 </>
               }
               head={
@@ -121,11 +118,17 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
                 <tr key={row.key} data-key={row.key}>
                   <th scope="row" className={`${NAME} font-normal`}>
                     {row.label}
+                    {!!row.covers?.length && (
+                      <>
+                        {" "}
+                        <span className="block text-xs text-slate-600">Outside North America: {row.covers.join(", ")}</span>
+                      </>
+                    )}
                   </th>
                   <td className={FIGURE}>{percent(row.actual_pct)}</td>
                   <td className={FIGURE}>{row.target_pct === null ? "—" : percent(row.target_pct)}</td>
                   <td className={FIGURE}>
-                    <Drift drift={row.drift_pct} />
+                    <Drift row={row} />
                   </td>
                 </tr>
               ))}

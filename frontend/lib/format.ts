@@ -49,12 +49,12 @@ export function chance(probability: number): string {
   return percent(probability * 100);
 }
 
-/** What a share is of, where shares of different bases meet on one page. */
-export const BASE_WORDS = { invested: "of invested", total: "of total incl. cash" } as const;
-
-/** A share with its base: "74.4% of invested", "66.2% of total incl. cash". */
-export function share(value: number, base: keyof typeof BASE_WORDS): string {
-  return `${percent(value)} ${BASE_WORDS[base]}`;
+/** How a share's base is named, as the analytics' `base_words` names it: "of holdings and cash"
+ * (asset classes) or "of holdings" (regions, sectors); while some holdings are not classified,
+ * "of classified holdings…", so a table's share never reads as one of the whole portfolio. */
+export function baseWords(base: "invested" | "total", unclassified: boolean): string {
+  const holdings = unclassified ? "classified holdings" : "holdings";
+  return base === "total" ? `of ${holdings} and cash` : `of ${holdings}`;
 }
 
 /** A difference of two shares in percentage points, with its sign: "+4.4", "−2.0", and "0.0" unsigned. */

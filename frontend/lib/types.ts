@@ -135,7 +135,7 @@ export interface Chart {
 }
 
 /** Which base a share is of: "invested" (classified holdings) or "total" (classified holdings
- * plus cash); labelled "of invested" and "of total incl. cash". */
+ * plus cash); named by `baseWords`. */
 export type ShareBase = "invested" | "total";
 
 /** One row of allocation against target, from the analytics (never parsed from prose). */
@@ -149,7 +149,12 @@ export interface AllocationRow {
   target_pct: number | null;
   /** actual_pct - target_pct: positive is over target, negative under; null without a target. */
   drift_pct: number | null;
+  /** The drift is beyond the band, so trades correct it; null without a target. Analyses
+   * stored before this field was added lack it. */
+  outside_band?: boolean | null;
   base: ShareBase;
+  /** For "international": the regions held that it counts (every one outside North America). */
+  covers?: string[];
 }
 
 /** What each base is, in dollars. Both leave out holdings without allocation data (their class,
@@ -174,6 +179,8 @@ export interface Trade {
 /** The report's structured parts, computed from the analytics. */
 export interface ReportAnalysis {
   allocation: AllocationRow[];
+  /** Drift within this many points of a target needs no trade (absent from older analyses). */
+  band?: number;
   bases: ShareBases;
   trades: Trade[];
   /** 2-4 plain sentences: the portfolio's main findings. */

@@ -1,4 +1,4 @@
-import { chance, countOf, dollars, duration, integer, percent, points, share } from "@/lib/format";
+import { baseWords, chance, countOf, dollars, duration, integer, percent, points } from "@/lib/format";
 
 describe("formatting rules", () => {
   it("writes amounts in whole dollars with thousands separators, prices in cents", () => {
@@ -20,9 +20,11 @@ describe("formatting rules", () => {
     expect(integer(10000)).toBe("10,000");
   });
 
-  it("names the base of a share", () => {
-    expect(share(74.44, "invested")).toBe("74.4% of invested");
-    expect(share(66.2, "total")).toBe("66.2% of total incl. cash");
+  it("names the base of a  as classified while some holdings are not", () => {
+    expect(baseWords("total", true)).toBe("of classified holdings and cash");
+    expect(baseWords("invested", true)).toBe("of classified holdings");
+    expect(baseWords("total", false)).toBe("of holdings and cash");
+    expect(baseWords("invested", false)).toBe("of holdings");
   });
 
   it("writes a drift in signed percentage points, zero without a sign", () => {

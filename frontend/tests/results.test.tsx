@@ -152,6 +152,18 @@ describe("job results", () => {
     for (const figure of within(charts).getAllByRole("figure")) expect(figure).not.toHaveAccessibleDescription(new RegExp("TSLQ"));
     // Each chart apportions its shares to 100.0: why one share may read 0.1 apart in two charts.
     expect(within(charts).getByText(/rounded to add up to 100%/)).toBeInTheDocument();
+    // Their base is the whole portfolio, not the tables': said, with the amount.
+    expect(within(charts).getByText(/rounded to add up/)).toHaveTextContent(
+      /^The charts' shares are of the whole portfolio \(\$135,907\), cash included, so a share can read smaller than in the allocation tables\./,
+    );
+  });
+
+  it("says the charts count holdings not yet classified, which the tables leave out", () => {
+    const analysis = { ...WRITTEN.report_payload!.analysis!, bases: { invested: 113934, cash: 6850, total: 120784, unclassified: 15122 } };
+    render(<JobResults job={{ ...WRITTEN, report_payload: { ...WRITTEN.report_payload!, analysis } }} />);
+    expect(within(section("Charts")).getByText(/rounded to add up/)).toHaveTextContent(
+      "of the whole portfolio ($135,906), cash and holdings not yet classified included",
+    );
   });
 
   it("says why there are no charts when the charts step had nothing to chart", () => {

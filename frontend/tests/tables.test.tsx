@@ -4,13 +4,26 @@ import { AllocationTables, BandsTable, bandRows, TradesTable } from "@/component
 import type { ReportAnalysis, YearBand } from "@/lib/types";
 
 const ANALYSIS: ReportAnalysis = {
-  bases: { invested: 129057.4, cash: 6850.25, total: 135907.65, unclassified: 15122.5 },
+  band: 5,
+  bases: { invested: 113934, cash: 6850, total: 120784, unclassified: 15122 },
   allocation: [
-    { dimension: "asset_class", key: "equity", label: "Equity", actual_pct: 74.44, target_pct: 70, drift_pct: 4.44, base: "invested" },
-    { dimension: "asset_class", key: "fixed_income", label: "Fixed income", actual_pct: 12.16, target_pct: 25, drift_pct: -12.84, base: "invested" },
-    { dimension: "asset_class", key: "cash", label: "Cash", actual_pct: 5, target_pct: 5, drift_pct: 0.02, base: "invested" },
-    { dimension: "asset_class", key: "commodities", label: "Commodities", actual_pct: 4.7, target_pct: null, drift_pct: null, base: "invested" },
-    { dimension: "sector", key: "technology", label: "Technology", actual_pct: 21.6, target_pct: null, drift_pct: null, base: "total" },
+    { dimension: "asset_class", key: "equity", label: "Equity", actual_pct: 74.44, target_pct: 70, drift_pct: 4.44, outside_band: false, base: "total" },
+    { dimension: "asset_class", key: "fixed_income", label: "Fixed income", actual_pct: 12.16, target_pct: 25, drift_pct: -12.84, outside_band: true, base: "total" },
+    { dimension: "asset_class", key: "cash", label: "Cash", actual_pct: 5, target_pct: 5, drift_pct: 0.02, outside_band: false, base: "total" },
+    { dimension: "asset_class", key: "commodities", label: "Commodities", actual_pct: 4.7, target_pct: null, drift_pct: null, outside_band: null, base: "total" },
+    { dimension: "asset_class", key: "real_estate", label: "Real estate", actual_pct: 11, target_pct: 5, drift_pct: 6, outside_band: true, base: "total" },
+    {
+      dimension: "region",
+      key: "international",
+      label: "International",
+      actual_pct: 13.5,
+      target_pct: 40,
+      drift_pct: -26.5,
+      outside_band: true,
+      base: "invested",
+      covers: ["Global", "Europe"],
+    },
+    { dimension: "sector", key: "technology", label: "Technology", actual_pct: 21.6, target_pct: null, drift_pct: null, outside_band: null, base: "invested" },
   ],
   trades: [
     { account_name: "401k", symbol: "VTI", action: "sell", amount: 33606 },
@@ -36,30 +49,46 @@ function expectFigures(table: HTMLElement) {
 }
 
 describe("allocation table", () => {
-  it("compares each class with its target on one named base, with the drift and a marker", () => {
+  it("compares each class with its target on one named base, marking only drift beyond the band", () => {
     render(<AllocationTables analysis={ANALYSIS} />);
 
-    const table = screen.getByRole("table", { name: /By asset class, as a share of invested \(\$129,057\)/ });
-    expect(within(table).getByRole("row", { name: "Equity 74.4% 70.0% +4.4 Over" })).toBeInTheDocument();
+    const table = screen.getByRole("table", { name: /By asset class, as a share of classified holdings and cash \(\$120,784\)/ });
+    expect(within(table).getByRole("row", { name: "Equity 74.4% 70.0% +4.4 Within band" })).toBeInTheDocument();
     expect(within(table).getByRole("row", { name: "Fixed income 12.2% 25.0% \u221212.8 Under" })).toBeInTheDocument();
+    expect(within(table).getByRole("row", { name: "Real estate 11.0% 5.0% +6.0 Over" })).toBeInTheDocument();
     expect(within(table).getByRole("row", { name: "Cash 5.0% 5.0% On target" })).toBeInTheDocument();
     expect(within(table).getByRole("row", { name: "Commodities 4.7% — No target" })).toBeInTheDocument();
     expectFigures(table);
   });
 
-  it("says nothing is left out when every holding is classified", () => {
-    render(<AllocationTables analysis={{ ...ANALYSIS, bases: { ...ANALYSIS.bases, unclassified: 0 } }} />);
-    expect(screen.getByText(/Invested/)).not.toHaveTextContent("Left out");
+  it("marks drift over or under when an older analysis does not say where the band is", () => {
+    const rows = ANALYSIS.allocation.map((row) => ({ ...row, outside_band: undefined }));
+    render(<AllocationTables analysis={{ ...ANALYSIS, band: undefined, allocation: rows }} />);
+    expect(screen.getByRole("row", { name: "Equity 74.4% 70.0% +4.4 Over" })).toBeInTheDocument();
+    expect(screen.getByText(/The shares below/)).not.toHaveTextContent("band");
   });
 
-  it("states each base in whole dollars and leaves out a dimension with no target", () => {
+  it("names the regions International counts, as the region chart shows them", () => {
+    render(<AllocationTables analysis={ANALYSIS} />);
+    const table = screen.getByRole("table", { name: /By region, as a share of classified holdings \(\$113,934\)/ });
+    expect(within(table).getByRole("rowheader", { name: "International Outside North America: Global, Europe" })).toBeInTheDocument();
+  });
+
+  it("drops 'classified' from the bases when every holding is classified", () => {
+    render(<AllocationTables analysis={{ ...ANALYSIS, bases: { ...ANALYSIS.bases, unclassified: 0 } }} />);
+    expect(screen.getByText(/The shares below/)).toHaveTextContent(/^The shares below are of your holdings/);
+    expect(screen.getByRole("table", { name: /By asset class, as a share of holdings and cash/ })).toBeInTheDocument();
+  });
+
+  it("states the bases in whole dollars that add up, and the band", () => {
     render(<AllocationTables analysis={ANALYSIS} gaps={["AAPL is not classified yet."]} />);
 
-    expect(screen.getByText(/Invested \(classified holdings\)/)).toHaveTextContent(
-      "Invested (classified holdings): $129,057 · Cash: $6,850 · Total incl. cash: $135,908 · Left out, not yet classified: $15,122",
+    expect(screen.getByText(/The shares below/)).toHaveTextContent(
+      "The shares below are of your classified holdings ($113,934) and cash ($6,850): $120,784 in all." +
+        " A share within 5 points of its target is within the band; only those over or under need trades.",
     );
     expect(screen.getByText("AAPL is not classified yet.")).toBeInTheDocument();
-    expect(screen.getAllByRole("table")).toHaveLength(1);
+    expect(screen.getAllByRole("table")).toHaveLength(2);
     expect(screen.queryByText("Technology")).toBeNull();
   });
 });

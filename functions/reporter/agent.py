@@ -35,7 +35,7 @@ from shared.analytics import (
     retirement_inputs,
     risk_indicators,
 )
-from shared.analytics.analysis import ReportAnalysis, report_analysis
+from shared.analytics.analysis import ReportAnalysis, base_words, report_analysis
 from shared.analytics.taxonomy import display_name
 from shared.portfolio import Portfolio
 
@@ -178,11 +178,16 @@ def get_drift_and_rebalancing(context: RunContextWrapper[ReportContext]) -> str:
     """Drift from the person's asset-class and region targets (actual and target percent, drift
     in points, whether outside the tolerance band), before and after a plan of trades within
     each account that brings drift back within the band, the trades themselves (account, buy or
-    sell, symbol, dollars, shares, price), the total traded, and notes on what the plan could
-    not do."""
+    sell, symbol, dollars, shares, price), the total traded, notes on what the plan could
+    not do, and `base_words`: how to name each drift row's `base` after its percentage."""
     plan = context.context.plan
     result = plan.model_dump(mode="json", exclude={"trades": {"__all__": {"account_id"}}})
     result["total_traded"] = float(sum((t.amount for t in plan.trades), Decimal(0)))
+    unclassified = bool(context.context.portfolio.valuation.unclassified)
+    result["base_words"] = {
+        "total": base_words("total", unclassified),
+        "invested": base_words("invested", unclassified),
+    }
     return context.context.record(result)
 
 

@@ -10,7 +10,6 @@ from decimal import Decimal
 from typing import Any, Final
 
 from runtime.prompts import DATA_RULE, user_data
-from shared.analytics.analysis import BASE_WORDS
 from shared.analytics.prose import dollars, percent, points, whole
 
 SECTIONS: Final = (
@@ -57,8 +56,8 @@ Rules for figures:
   with separators (10,000). Never add, subtract or otherwise compute a new figure, not even a
   calendar year or a count: if you need one that no tool gives, describe it in words instead.
 - Shares have different bases: say which with every percentage. Breakdowns are of the total
-  (incl. cash and unclassified value); drift rows say theirs (`base`: "total" is classified
-  value incl. cash, "invested" is classified holdings); risk shares are of all holdings.
+  (incl. cash and unclassified value); name a drift row's base with `base_words` ("74.4% of
+  classified holdings and cash"); risk shares are of all holdings.
 - Say "points" for drift (e.g. 3.2 points over target), not a percentage.
 - In Recommendations, name the concrete trades of the rebalancing plan (account, buy or sell,
   symbol, amount); advise entering a price for unpriced symbols (on the account page) and
@@ -192,7 +191,7 @@ def _holdings(data: Mapping[str, Any]) -> list[str]:
 def _allocation(data: Mapping[str, Any]) -> list[str]:
     breakdowns, plan = data["get_breakdowns"], data["get_drift_and_rebalancing"]
     drifts = "\n".join(
-        f"- {d['name']}: {percent(d['actual'])} {BASE_WORDS[d['base']]} against a target of"
+        f"- {d['name']}: {percent(d['actual'])} {plan['base_words'][d['base']]} against a target of"
         f" {percent(d['target'])} ({points(d['drift'])}"
         f" {'over' if float(d['drift']) > 0 else 'under' if float(d['drift']) < 0 else 'off'}"
         f"{', outside the band' if d['outside_band'] else ''})"
@@ -202,8 +201,8 @@ def _allocation(data: Mapping[str, Any]) -> list[str]:
         *_listed("By asset class:", breakdowns["asset_class"], TOTAL),
         *_listed("By region:", breakdowns["region"], TOTAL),
         "Drift leaves out holdings without allocation data, whose class and region are unknown:"
-        " asset classes are shares of classified holdings and cash (of total incl. cash),"
-        " regions shares of classified holdings (of invested).",
+        " asset classes are shares of classified holdings and cash, regions shares of"
+        " classified holdings, and International counts every region outside North America.",
         f"Drift from your targets (the band is {whole(plan['band'])} points either side):"
         f"\n\n{drifts}",
     ]

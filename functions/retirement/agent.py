@@ -356,9 +356,11 @@ def write_offline_narrative(results: Mapping[str, Any]) -> str:
         )
     change = variation["compared_with_current_plan"]
     points = change["success_probability_change_percentage_points"]
+    age = variation["retirement_age"]
     lines += [
         "",
-        f"### Variation: {variation['plan']}",
+        # Titled as one more step tried, so it does not read as a rival to the changes above.
+        f"### Also tried: {variation['plan']}{'' if age is None else f', at {whole(age)}'}",
         "",
         f"The income lasts in {percent(variation['success_probability_percent'])} of simulated"
         f" markets ({abs(points):.1f} percentage points {'more' if points >= 0 else 'fewer'}"

@@ -14,18 +14,23 @@ from typing import Literal
 
 from pydantic import Field
 
-from shared.analytics.breakdowns import by_sector
+from shared.analytics.breakdowns import by_region, by_sector
 from shared.analytics.prose import dollars, percent, points
 from shared.analytics.rebalancing import DriftBase, RebalancePlan
-from shared.analytics.results import Dollars, Result
+from shared.analytics.results import Result
 from shared.analytics.risk import RiskIndicators
-from shared.analytics.rounding import percentages, to_cents
+from shared.analytics.rounding import apportion, percentages, to_cents
 from shared.analytics.taxonomy import CASH, UNCLASSIFIED
 from shared.analytics.valuation import Valuation
 
 AllocationDimension = Literal["asset_class", "region", "sector"]
-# How prose names each base, as the SPA labels it.
-BASE_WORDS: dict[DriftBase, str] = {"total": "of total incl. cash", "invested": "of invested"}
+
+
+def base_words(base: DriftBase, unclassified: bool) -> str:
+    """How prose names a base, as the SPA's `baseWords` does: "of holdings and cash", or "of
+    classified holdings and cash" while some holdings are `unclassified` (so in no share)."""
+    holdings = "classified holdings" if unclassified else "holdings"
+    return f"of {holdings} and cash" if base == "total" else f"of {holdings}"
 
 
 class AllocationRow(Result):
@@ -35,16 +40,24 @@ class AllocationRow(Result):
     actual_pct: float = Field(description="Share of `base`, %, one decimal.")
     target_pct: float | None = Field(description="The user's target, % of the same base.")
     drift_pct: float | None = Field(description="actual_pct - target_pct, points.")
+    outside_band: bool | None = Field(
+        description="The drift is beyond the plan's band, so trades correct it (no target: None)."
+    )
     base: DriftBase
+    covers: tuple[str, ...] = Field(
+        default=(),
+        description="For 'international': the regions held that it counts, largest first.",
+    )
 
 
 class Bases(Result):
-    """What each base is, in dollars; total + unclassified is the portfolio's value."""
+    """What each base is, in whole dollars apportioned so that they add up: invested + cash is
+    total, and total + unclassified the portfolio's value, each as the page shows it."""
 
-    invested: Dollars = Field(description="Classified holdings.")
-    cash: Dollars
-    total: Dollars = Field(description="Classified holdings plus cash.")
-    unclassified: Dollars = Field(description="Holdings without allocation data: in no share.")
+    invested: int = Field(description="Classified holdings.")
+    cash: int
+    total: int = Field(description="Classified holdings plus cash.")
+    unclassified: int = Field(description="Holdings without allocation data: in no share.")
 
 
 class TradeRow(Result):
@@ -56,6 +69,7 @@ class TradeRow(Result):
 
 class ReportAnalysis(Result):
     allocation: tuple[AllocationRow, ...]
+    band: float = Field(description="Drift within this many points of a target needs no trade.")
     bases: Bases
     trades: tuple[TradeRow, ...]
     findings: tuple[str, ...] = Field(description="The main findings, 2 to 4 sentences.")
@@ -64,13 +78,11 @@ class ReportAnalysis(Result):
 def report_analysis(
     valuation: Valuation, plan: RebalancePlan, risk: RiskIndicators
 ) -> ReportAnalysis:
-    invested = valuation.invested - valuation.unclassified_value
-    bases = Bases(
-        invested=invested,
-        cash=valuation.cash,
-        total=invested + valuation.cash,
-        unclassified=valuation.unclassified_value,
+    classified = valuation.invested - valuation.unclassified_value
+    invested, cash, unclassified = apportion(
+        [classified, valuation.cash, valuation.unclassified_value], whole_dollars(valuation.total)
     )
+    bases = Bases(invested=invested, cash=cash, total=invested + cash, unclassified=unclassified)
     trades = tuple(
         TradeRow(
             account_name=t.account_name,
@@ -81,7 +93,8 @@ def report_analysis(
         for t in plan.trades
     )
     return ReportAnalysis(
-        allocation=(*_drift_rows(plan), *_sector_rows(valuation)),
+        allocation=(*_drift_rows(valuation, plan), *_sector_rows(valuation)),
+        band=plan.band,
         bases=bases,
         trades=trades,
         findings=tuple(_findings(valuation, plan, risk, trades)),
@@ -93,7 +106,14 @@ def whole_dollars(amount: Decimal) -> int:
     return round(float(amount))
 
 
-def _drift_rows(plan: RebalancePlan) -> list[AllocationRow]:
+def _drift_rows(valuation: Valuation, plan: RebalancePlan) -> list[AllocationRow]:
+    # A target of "international" counts every region outside North America: name them, so
+    # the row adds up with the region chart's slices (Global, a gold fund's, included).
+    abroad = tuple(
+        s.name
+        for s in by_region(valuation).slices
+        if s.key not in ("north_america", CASH, UNCLASSIFIED) and s.value > 0
+    )
     return [
         AllocationRow(
             dimension=d.dimension,
@@ -102,7 +122,9 @@ def _drift_rows(plan: RebalancePlan) -> list[AllocationRow]:
             actual_pct=float(d.actual),
             target_pct=float(d.target),
             drift_pct=float(d.drift),
+            outside_band=d.outside_band,
             base=d.base,
+            covers=abroad if d.key == "international" else (),
         )
         for d in plan.before
     ]
@@ -121,6 +143,7 @@ def _sector_rows(valuation: Valuation) -> list[AllocationRow]:
             actual_pct=float(share),
             target_pct=None,
             drift_pct=None,
+            outside_band=None,
             base="invested",
         )
         for s, share in zip(slices, shares, strict=True)
@@ -139,7 +162,8 @@ def _findings(
         if worst.outside_band:
             side = "over" if worst.drift > 0 else "under"
             findings.append(
-                f"{worst.name} is {percent(worst.actual)} {BASE_WORDS[worst.base]} against a"
+                f"{worst.name} is {percent(worst.actual)}"
+                f" {base_words(worst.base, bool(valuation.unclassified))} against a"
                 f" target of {percent(worst.target)}: {points(worst.drift)} {side}, the largest"
                 " drift from your targets."
             )

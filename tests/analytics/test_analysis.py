@@ -9,9 +9,20 @@ from shared.analytics import (
     plan_rebalance,
     risk_indicators,
 )
-from shared.analytics.analysis import ReportAnalysis, report_analysis
+from shared.analytics.analysis import ReportAnalysis, base_words, report_analysis
+from shared.analytics.breakdowns import by_region
 from shared.analytics.prose import dollars, percent, points, whole
-from tests.analytics.helpers import BND, UNTAGGED, VTI, VXUS, account, position, valued
+from tests.analytics.helpers import (
+    BND,
+    GLD,
+    UNTAGGED,
+    VTI,
+    VXUS,
+    account,
+    instrument,
+    position,
+    valued,
+)
 
 TARGETS = ({"equity": 50.0, "fixed_income": 50.0}, {"north_america": 60.0, "international": 40.0})
 
@@ -70,6 +81,61 @@ def test_shares_agree_with_their_base_in_dollars() -> None:
     assert ("region", "cash") not in rows
 
 
+def test_bases_in_whole_dollars_add_up_as_the_page_shows_them() -> None:
+    # Each base rounded alone would read $1 + $1 + $1 = $4: apportioned, they add up to $3.
+    taxable = account("Taxable", cash="1.40")
+    cheap = instrument("CHEAP", "1.40", {"equity": 100})
+    odd = instrument("ODD", "1.40", kind=None)
+    valuation = valued(
+        [taxable], [position(taxable, "CHEAP", "1"), position(taxable, "ODD", "1")], [cheap, odd]
+    )
+    plan = plan_rebalance(valuation, *TARGETS)
+    bases = report_analysis(valuation, plan, risk_indicators(valuation)).bases
+    assert dollars(valuation.total) == "$4"
+    assert bases.invested + bases.cash == bases.total
+    assert bases.total + bases.unclassified == 4
+    assert all(isinstance(v, int) for v in (bases.invested, bases.cash, bases.unclassified))
+
+
+def test_rows_say_whether_their_drift_is_beyond_the_band() -> None:
+    _, plan, analysis = analysed()
+    assert analysis.band == plan.band == 5.0
+    rows = {(r.dimension, r.key): r for r in analysis.allocation}
+    for drift in plan.before:
+        assert rows[(drift.dimension, drift.key)].outside_band is drift.outside_band
+    assert all(r.outside_band is None for r in analysis.allocation if r.dimension == "sector")
+
+
+def test_international_names_every_region_it_counts_as_the_region_chart_does() -> None:
+    taxable = account("Taxable")
+    valuation = valued(
+        [taxable],
+        [
+            position(taxable, "VTI", "4"),
+            position(taxable, "VXUS", "10"),
+            position(taxable, "GLD", "1"),
+        ],
+        [VTI, VXUS, GLD],
+    )  # 1,000 North America, 600 VXUS (Europe, Asia-Pacific), 200 GLD (Global)
+    plan = plan_rebalance(valuation, *TARGETS)
+    rows = {
+        r.key: r for r in report_analysis(valuation, plan, risk_indicators(valuation)).allocation
+    }
+    abroad = [s for s in by_region(valuation).slices if s.key != "north_america"]
+    assert rows["international"].covers == tuple(s.name for s in abroad)
+    assert "Global" in rows["international"].covers
+    # The row is the sum of the chart's slices it names: 800 of 1,800.
+    assert rows["international"].actual_pct == round(100 * 800 / 1_800, 1)
+    assert rows["north_america"].covers == ()
+
+
+def test_base_words_say_classified_only_while_something_is_not() -> None:
+    assert base_words("total", unclassified=True) == "of classified holdings and cash"
+    assert base_words("invested", unclassified=True) == "of classified holdings"
+    assert base_words("total", unclassified=False) == "of holdings and cash"
+    assert base_words("invested", unclassified=False) == "of holdings"
+
+
 def test_sector_shares_are_of_classified_holdings_and_sum_to_100() -> None:
     _, _, analysis = analysed()
     sectors = [r for r in analysis.allocation if r.dimension == "sector"]
@@ -94,7 +160,9 @@ def test_findings_are_a_few_sentences_naming_their_bases() -> None:
     valuation, plan, analysis = analysed()
     assert 2 <= len(analysis.findings) <= 4
     worst = max(plan.before, key=lambda d: abs(d.drift))
-    assert analysis.findings[0].startswith(f"{worst.name} is {percent(worst.actual)} of ")
+    assert analysis.findings[0].startswith(
+        f"{worst.name} is {percent(worst.actual)} of classified holdings"
+    )
     assert f"{points(worst.drift)} " in analysis.findings[0]
     total = sum(t.amount for t in analysis.trades)
     assert any(f"{dollars(total)} in all" in finding for finding in analysis.findings)

@@ -28,7 +28,7 @@ from shared.analytics import (
     retirement_inputs,
     risk_indicators,
 )
-from shared.analytics.analysis import report_analysis
+from shared.analytics.analysis import base_words, report_analysis
 from shared.analytics.prose import dollars, percent
 from shared.db import Accounts, Instruments, Jobs, Positions
 from shared.db.psycopg_driver import PsycopgDriver
@@ -247,6 +247,10 @@ async def test_offline_report_has_every_section_and_figures_from_the_tools(
         assert line in markdown
     for name in ("AAPL", "NVDA"):
         assert name in markdown.split(f"## {SECTIONS[5]}")[1]
+    # AAPL and NVDA are unclassified: each drift's base says its shares leave them out.
+    for drift in plan.before:
+        words = base_words(drift.base, unclassified=True)
+        assert f"- {drift.name}: {percent(drift.actual)} {words} against a target" in markdown
     assert markdown.rstrip().endswith(DISCLAIMER)
 
 

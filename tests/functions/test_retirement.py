@@ -307,6 +307,8 @@ async def test_offline_model_projects_one_variation_and_notices_it_on_the_step_o
     assert payload["verdict"]["chance_words"] in narrative
     for improvement in payload["improvements"]:
         assert improvement["label"] in narrative
+    # The fixed variation is titled as one more step tried, with its age, not as a rival plan.
+    assert f"### Also tried: Retire 3 years later, at {variation['retirement_age']}" in narrative
 
 
 async def test_offline_narrative_writes_whole_dollars_integer_ages_and_separators(
