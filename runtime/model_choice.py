@@ -10,11 +10,11 @@ log = logging.getLogger(__name__)
 
 OFFLINE = "offline"
 
-# What a person reads about an offline result: what it is, and who can change it and how.
+# What a person reads about an offline result: what it is, and how to change it. Only a setup
+# outside AWS runs offline (in AWS the agents use Bedrock), so it speaks to whoever started it.
 OFFLINE_NOTICE = (
-    "Written without a language model: the figures are Alex's exact calculations and the"
-    " wording is template text. For written advice, whoever runs Alex sets ALEX_MODEL to a"
-    " language model (see the README's Configuration)."
+    "Written without a language model: exact figures, template wording. For written advice,"
+    " set ALEX_MODEL before starting Alex (see the README's Configuration)."
 )
 
 

@@ -5,7 +5,7 @@
  */
 
 import { chance, dollars } from "@/lib/format";
-import type { RetirementPayload, VerdictLevel } from "@/lib/types";
+import type { RetirementPayload, SummaryPayload, VerdictLevel } from "@/lib/types";
 
 const VERDICTS: Record<VerdictLevel, { words: string; style: string }> = {
   on_track: { words: "On track", style: "border-emerald-300 bg-emerald-50 text-emerald-900" },
@@ -33,6 +33,22 @@ function Verdict({ retirement }: { retirement: RetirementPayload }) {
         <span className="whitespace-nowrap tabular-nums">({chance(verdict.success_probability)})</span>.
       </p>
     </div>
+  );
+}
+
+/** A finished analysis in one line, where analyses are listed: the verdict, its chance, and the
+ * change that helps most; an analysis stored before verdicts shows its summary text. */
+export function Outcome({ summary }: { summary: SummaryPayload }) {
+  const { verdict, helps_most: helps } = summary;
+  if (!verdict) return <p className="text-slate-800">{summary.text}</p>;
+  const { words, style } = VERDICTS[verdict.level];
+  return (
+    <p data-verdict={verdict.level} className="text-slate-800">
+      <span className={`mr-2 inline-block rounded border px-2 py-0.5 text-sm font-semibold ${style}`}>{words}</span>{" "}
+      Your target income lasts in {verdict.chance_words} simulated markets{" "}
+      <span className="whitespace-nowrap tabular-nums">({chance(verdict.success_probability)})</span>.
+      {helps && ` What would help most: ${helps.charAt(0).toLowerCase()}${helps.slice(1)}.`}
+    </p>
   );
 }
 

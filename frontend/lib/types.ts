@@ -279,6 +279,9 @@ export interface SummaryPayload {
   /** Where the prices came from, when a source was asked (the start step's notice). */
   prices?: string | null;
   success_probability?: number | null;
+  /** The retirement verdict and the change that helps most: how a list shows the analysis. */
+  verdict?: RetirementVerdict | null;
+  helps_most?: string | null;
   charts?: string[];
   unclassified?: string[];
 }

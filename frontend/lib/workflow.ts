@@ -58,6 +58,12 @@ export function whyMissing(job: Job, step: StepName): string | null {
   return "Not available: the analysis stopped before this step. A retry runs it.";
 }
 
+/** A failed analysis in one line, where analyses are listed: where it stopped, and what to do. */
+export function failedAt(job: Pick<Job, "failed_step">): string {
+  const where = job.failed_step ? ` while ${STEP_WORK[job.failed_step]}` : "";
+  return `The analysis failed${where}. Open it to retry from where it stopped.`;
+}
+
 /** A step's status in words, as the graph and its summary say it. */
 export const STATUS_WORDS: Record<StepStatus, string> = {
   pending: "Waiting",

@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 
+import { Outcome } from "@/components/Headline";
 import { AppPage } from "@/components/Layout";
 import { SettingsForm } from "@/components/SettingsForm";
 import { Button, Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
@@ -12,6 +13,7 @@ import { useApi } from "@/lib/useApi";
 import { useCurrentUser } from "@/lib/user";
 import { useLoad, type Loaded } from "@/lib/useLoad";
 import { useStartAnalysis } from "@/lib/useStartAnalysis";
+import { failedAt } from "@/lib/workflow";
 
 function Allocation({ portfolio }: { portfolio: Portfolio }) {
   const values = Object.entries(assetClassValues(portfolio)).sort((a, b) => b[1] - a[1]);
@@ -107,7 +109,8 @@ function LastAnalysis() {
       <p className="flex items-center gap-2 text-sm text-slate-600">
         {dateTime(job.created_at)} <StatusBadge status={job.status} />
       </p>
-      {job.summary_payload?.text && <p className="text-slate-800">{job.summary_payload.text}</p>}
+      {job.summary_payload && <Outcome summary={job.summary_payload} />}
+      {job.status === "failed" && <p className="text-slate-800">{failedAt(job)}</p>}
       <Link href={{ pathname: "/analysis/", query: { job: job.id } }} className="text-sm font-medium text-sky-800 underline">
         Open this analysis
       </Link>

@@ -3,13 +3,14 @@
 import Link from "next/link";
 import { useCallback, useEffect, useState } from "react";
 
+import { Outcome } from "@/components/Headline";
 import { AppPage } from "@/components/Layout";
 import { Button, Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
 import { errorMessage, retryable } from "@/lib/api";
 import { dateTime } from "@/lib/format";
 import type { Job } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
-import { nodeOf } from "@/lib/workflow";
+import { failedAt } from "@/lib/workflow";
 
 const PAGE = 20;
 
@@ -57,18 +58,20 @@ function PastAnalyses() {
           </Empty>
         )}
         {jobs.length > 0 && (
-          <ul className="divide-y divide-slate-200">
+          <ul aria-label="Past analyses" className="divide-y divide-slate-200">
             {jobs.map((job) => (
               <li key={job.id} className="flex flex-wrap items-center gap-3 py-3">
                 <StatusBadge status={job.status} />
                 <Link href={{ pathname: "/analysis/", query: { job: job.id } }} className="font-medium text-sky-800 underline">
                   {dateTime(job.created_at)}
                 </Link>
-                <span className="min-w-0 flex-1 truncate text-sm text-slate-600">
-                  {job.status === "failed"
-                    ? `Failed${job.failed_step ? ` at ${nodeOf(job.failed_step).label}` : ""}: ${job.error_message ?? "no error recorded"}`
-                    : job.summary_payload?.text ?? (job.status === "completed" ? "Completed" : "In progress")}
-                </span>
+                <div className="w-full text-sm">
+                  {job.summary_payload ? (
+                    <Outcome summary={job.summary_payload} />
+                  ) : (
+                    <p className="text-slate-700">{job.status === "failed" ? failedAt(job) : "In progress"}</p>
+                  )}
+                </div>
               </li>
             ))}
           </ul>

@@ -15,7 +15,13 @@ const USER = { clerk_user_id: "test_user_001", display_name: "Test User", years_
 const ACCOUNT = { id: "a1", account_name: "401k", account_type: "401k", account_purpose: "", cash_balance: 1000, cash_interest: 0, created_at: "", updated_at: "" };
 const HOLDING = { account_id: "a1", symbol: "VTI", name: "VTI", quantity: 10, price: 300, value: 3000, price_source: "seed", price_as_of: null, stale: false, superseded_user_price: null, asset_classes: { equity: 100 } };
 
-function dashboardApi({ analyzable = true } = {}) {
+const LAST = {
+  id: "j1", job_type: "portfolio_analysis", status: "completed", failed_step: null, error_message: null, redrive_count: 0, cost_usd: 0,
+  created_at: "2026-12-06T02:31:00Z", started_at: null, completed_at: null,
+  summary_payload: { text: "Portfolio value: $4,000.", verdict: { level: "at_risk", success_probability: 0.62, chance_words: "about 3 in 5" }, helps_most: "Retire 2 years later, at 67" },
+};
+
+function dashboardApi({ analyzable = true, jobs = [] as object[] } = {}) {
   let user = { ...USER };
   return fakeFetch((url, init) => {
     const method = init.method ?? "GET";
@@ -32,7 +38,7 @@ function dashboardApi({ analyzable = true } = {}) {
         : { holdings: [], accounts: [], cash: 0, invested: 0, total: 0 };
       return { body: { valuation: { ...valuation, unpriced: [], unclassified: [], user_priced: [], stale: [], stale_after_days: 5 }, gaps: [], analyzable, reason: analyzable ? null : "You have no accounts yet: add one first.", classifies: false } };
     }
-    if (url.startsWith("/api/jobs?")) return { body: { items: [], next_cursor: null } };
+    if (url.startsWith("/api/jobs?")) return { body: { items: jobs, next_cursor: null } };
     if (url === "/api/analyze" && method === "POST") return { status: 202, body: { job_id: "job-1" } };
     return { status: 404, body: { error: { code: "not_found", message: "Not found", details: null } } };
   });
@@ -63,6 +69,16 @@ describe("dashboard", () => {
 
     expect(api.calls.filter((call) => call.init.method === "POST").map((call) => call.url)).toEqual(["/api/analyze"]);
     expect(push).toHaveBeenCalledWith({ pathname: "/analysis/", query: { job: "job-1" } });
+  });
+
+  it("says the last analysis's verdict and what would help most", async () => {
+    vi.stubGlobal("fetch", dashboardApi({ jobs: [LAST] }).fetcher);
+    renderDashboard();
+
+    const outcome = await screen.findByText(/Your target income lasts/);
+    expect(outcome).toHaveAttribute("data-verdict", "at_risk");
+    expect(outcome).toHaveTextContent("At risk Your target income lasts in about 3 in 5 simulated markets (62.0%). What would help most: retire 2 years later, at 67.");
+    expect(screen.getByRole("link", { name: "Open this analysis" })).toHaveAttribute("href", expect.stringContaining("job=j1"));
   });
 
   it("keeps Start disabled, with the reason, while there is nothing to analyse", async () => {

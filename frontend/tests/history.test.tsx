@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 
 import HistoryPage from "@/pages/history";
 
@@ -12,8 +12,45 @@ function answering(status: number, message: string) {
   return async () => new Response(JSON.stringify({ error: { code: "x", message, details: null } }), { status });
 }
 
+function listing(items: object[]) {
+  return async () => new Response(JSON.stringify({ items, next_cursor: null }), { status: 200 });
+}
+
+const BASE = { job_type: "portfolio_analysis", error_message: null, redrive_count: 0, cost_usd: 0, started_at: null, completed_at: null };
+const COMPLETED = {
+  ...BASE,
+  id: "j1",
+  status: "completed",
+  failed_step: null,
+  created_at: "2026-12-06T02:31:00Z",
+  summary_payload: {
+    text: "Portfolio value: $135,907. Chance the target retirement income lasts: 19.4% (about 1 in 5).",
+    verdict: { level: "off_track", success_probability: 0.194, chance_words: "about 1 in 5" },
+    helps_most: "Contribute $20,000 more a year",
+  },
+};
+
 describe("history page", () => {
   afterEach(() => vi.unstubAllGlobals());
+
+  it("says each analysis's verdict and what helps most, in full, and a failure in plain words", async () => {
+    const failed = { ...BASE, id: "j2", status: "failed", failed_step: "charts", error_message: "ValueError: boom", created_at: "2026-12-05T10:00:00Z", summary_payload: null };
+    const older = { ...COMPLETED, id: "j3", summary_payload: { text: "Portfolio value: $1,000." } };
+    vi.stubGlobal("fetch", listing([COMPLETED, failed, older]));
+    renderSignedIn(<HistoryPage />);
+
+    const items = within(await screen.findByRole("list", { name: "Past analyses" })).getAllByRole("listitem");
+    expect(items).toHaveLength(3);
+    const [done, stopped, before] = items as [HTMLElement, HTMLElement, HTMLElement];
+    expect(done).toHaveTextContent(
+      "Off track Your target income lasts in about 1 in 5 simulated markets (19.4%). What would help most: contribute $20,000 more a year.",
+    );
+    expect(done.querySelector(".truncate")).toBeNull();
+    expect(stopped).toHaveTextContent("The analysis failed while drawing the charts. Open it to retry from where it stopped.");
+    expect(stopped).not.toHaveTextContent("ValueError");
+    // An analysis stored before verdicts keeps its summary.
+    expect(before).toHaveTextContent("Portfolio value: $1,000.");
+  });
 
   it("offers Try again when the server failed", async () => {
     vi.stubGlobal("fetch", answering(503, "The server had a problem."));

@@ -62,6 +62,9 @@ def summary(job: Job, valuation: Valuation) -> dict[str, Any]:
         "unpriced": list(valuation.unpriced),
         "prices": prices,
         "success_probability": success,
+        # The verdict and the change that helps most, for lists of analyses (dashboard, history).
+        "verdict": retirement.get("verdict"),
+        "helps_most": next((i["label"] for i in retirement.get("improvements", [])), None),
         "sustainable_income": projection.get("sustainable_income"),
         "charts": charts,
         "unclassified": unclassified,

@@ -23,8 +23,8 @@ snapstart.prepare()
 # Shown after the step's status ("skipped"), so it says why rather than repeating it.
 SKIPPED = (
     "No language model is configured (offline mode), so instruments without"
-    " allocation data stay unclassified rather than guessed. To classify them, whoever runs Alex"
-    " sets ALEX_MODEL to a language model (see the README's Configuration)."
+    " allocation data stay unclassified rather than guessed. To classify them, set ALEX_MODEL"
+    " before starting Alex (see the README's Configuration)."
 )
 
 

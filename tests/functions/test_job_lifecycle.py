@@ -107,6 +107,8 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
         summary["success_probability"]
         == done.retirement_payload["projection"]["success_probability"]
     )
+    assert summary["verdict"] == done.retirement_payload["verdict"]
+    assert summary["helps_most"] == done.retirement_payload["improvements"][0]["label"]
     assert summary["unclassified"] == ["AAPL", "NVDA"]
     assert summary["generated_by"] == dict.fromkeys(("report", "charts", "retirement"), "offline")
     assert {name: done.steps[name].generated_by for name in summary["generated_by"]} == (
