@@ -90,7 +90,7 @@ export function SymbolInput({
           }}
           onKeyDown={onKeyDown}
           onBlur={() => setTimeout(() => setOpen(false), 150)}
-          className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 uppercase"
+          className="mt-1 block w-full rounded-lg border border-slate-300 px-3 py-2 uppercase placeholder:normal-case"
         />
       </label>
       {value.trim() && !known && !showList && (

@@ -4,7 +4,7 @@
  * years as integers ("78"), and a thousands separator in every number ("10,000").
  */
 
-import type { AccountType, HoldingValue } from "./types";
+import type { Account, AccountType, HoldingValue } from "./types";
 
 const centFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
@@ -111,6 +111,16 @@ export const ACCOUNT_TYPE_LABELS: Record<AccountType, string> = {
   pension: "Pension",
   other: "Other",
 };
+
+/** What an account is, under its name: its type, unless the name says it ("401k" says 401(k),
+ * as the report's account labels do), then its purpose: "Roth IRA · Tax-free growth". */
+export function accountKind(account: Pick<Account, "account_name" | "account_type" | "account_purpose">): string {
+  const plain = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const type = ACCOUNT_TYPE_LABELS[account.account_type] ?? account.account_type;
+  const parts = plain(account.account_name).includes(plain(type)) ? [] : [type];
+  if (account.account_purpose) parts.push(account.account_purpose);
+  return parts.join(" · ");
+}
 
 const PRICE_SOURCES: Record<string, string> = {
   seed: "sample price, not a quote",

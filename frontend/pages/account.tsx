@@ -13,7 +13,7 @@ import { AppPage } from "@/components/Layout";
 import { SymbolInput } from "@/components/SymbolInput";
 import { Button, Card, Empty, ErrorNotice, Loading, NotFound, TextField } from "@/components/ui";
 import { errorMessage } from "@/lib/api";
-import { ACCOUNT_TYPE_LABELS, dollars, percent, priceLabel } from "@/lib/format";
+import { accountKind, dollars, percent, priceLabel } from "@/lib/format";
 import { instrumentsFor } from "@/lib/portfolio";
 import type { Account, HoldingValue, Instrument, PortfolioValue, Position } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
@@ -152,8 +152,15 @@ function AddPosition({ accountId, classifies, onAdded }: { accountId: string; cl
 
 const NUMBER_CELL = "px-3 py-2 text-right align-top tabular-nums whitespace-nowrap";
 const COLUMNS = 7;
-// The symbol stays in view while a phone scrolls the table sideways.
-const STICKY = "sticky left-0 z-10 bg-white";
+// On a phone, a position is a card rather than a row seven columns wide: its cells wrap two to a
+// line, each figure under its column's name (`data-label`), and the column headers are left to
+// screen readers.
+const CARD_ROW = "max-sm:flex max-sm:flex-wrap max-sm:px-1 max-sm:py-2";
+const CARD_CELL =
+  "max-sm:basis-1/2 max-sm:text-left max-sm:before:block max-sm:before:text-xs max-sm:before:font-normal max-sm:before:text-slate-600 max-sm:before:content-[attr(data-label)]";
+const CARD_HEAD = "max-sm:sr-only";
+// The symbol stays in view while a wider screen scrolls the table sideways.
+const STICKY = "sm:sticky sm:left-0 sm:z-10 bg-white";
 // What spans a row (a question, a form) stays in view too, and as wide as the screen at most.
 const SPANNING = "sticky left-3 max-w-[calc(100vw-5rem)]";
 
@@ -197,11 +204,11 @@ function PositionRows({
   const needsPrice = holding && (holding.price === null || holding.price_source === "user");
   return (
     <>
-      <tr className="border-t border-slate-200">
-        <th scope="row" className={`${STICKY} px-3 py-2 text-left align-top font-semibold`}>
+      <tr className={`border-t border-slate-200 ${CARD_ROW}`}>
+        <th scope="row" className={`${STICKY} px-3 py-2 text-left align-top font-semibold max-sm:basis-20`}>
           {position.symbol}
         </th>
-        <td className="min-w-48 px-3 py-2 align-top">
+        <td className="min-w-48 px-3 py-2 align-top max-sm:min-w-0 max-sm:basis-[calc(100%-5rem)]">
           {instrument?.name ?? holding?.name ?? "Unknown instrument"}
           {!instrument?.allocation_asset_class && (
             <span className="block text-xs text-slate-600">
@@ -209,7 +216,7 @@ function PositionRows({
             </span>
           )}
         </td>
-        <td className={NUMBER_CELL}>
+        <td className={`${NUMBER_CELL} ${CARD_CELL}`} data-label="Shares">
           <form id={formId} onSubmit={save} aria-label={`Quantity of ${position.symbol}`}>
             <input
               type="number"
@@ -222,7 +229,7 @@ function PositionRows({
             />
           </form>
         </td>
-        <td className={NUMBER_CELL} data-testid={`price-${position.symbol}`}>
+        <td className={`${NUMBER_CELL} ${CARD_CELL} max-sm:whitespace-normal`} data-label="Price" data-testid={`price-${position.symbol}`}>
           {holding && holding.price !== null ? (
             <>
               {dollars(holding.price, true)}
@@ -232,13 +239,14 @@ function PositionRows({
             <span className="text-slate-600">no price</span>
           )}
         </td>
-        <td className={NUMBER_CELL} data-testid={`value-${position.symbol}`}>
-          {value === null ? <span className="text-slate-600">—</span> : dollars(value)}
+        <td className={`${NUMBER_CELL} ${CARD_CELL}`} data-label="Value" data-testid={`value-${position.symbol}`}>
+          {/* To the cent, as the price: the values then add up to the account's total exactly. */}
+          {value === null ? <span className="text-slate-600">—</span> : dollars(value, true)}
         </td>
-        <td className={NUMBER_CELL} data-testid={`share-${position.symbol}`}>
+        <td className={`${NUMBER_CELL} ${CARD_CELL}`} data-label="Share of account" data-testid={`share-${position.symbol}`}>
           {value === null || !accountTotal ? <span className="text-slate-600">—</span> : percent((100 * value) / accountTotal)}
         </td>
-        <td className="px-3 py-2 align-top whitespace-nowrap">
+        <td className="px-3 py-2 align-top whitespace-nowrap max-sm:basis-full">
           <div className="flex justify-end gap-2">
             {/* Always there, hidden until the shares change: showing it moves nothing. */}
             <Button type="submit" form={formId} tone="secondary" className={changed ? "" : "invisible"}>
@@ -310,9 +318,9 @@ function PositionsTable({ data, holdings, onChanged }: { data: AccountData & { a
     // `relative`: what is positioned inside (the screen-reader-only texts) scrolls with the table
     // instead of widening the page.
     <div className="relative -mx-3 overflow-x-auto">
-      <table className="w-full min-w-[52rem] text-sm">
+      <table className="w-full text-sm sm:min-w-[52rem]">
         <caption className="sr-only">Positions in {account.account_name}, with their prices and values</caption>
-        <thead className="text-slate-600">
+        <thead className={`text-slate-600 ${CARD_HEAD}`}>
           <tr>
             <th scope="col" className={`${header} ${STICKY} text-left`}>Symbol</th>
             <th scope="col" className={`${header} text-left`}>Name</th>
@@ -339,21 +347,21 @@ function PositionsTable({ data, holdings, onChanged }: { data: AccountData & { a
           ))}
         </tbody>
         <tfoot className="border-t-2 border-slate-300">
-          <tr>
-            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-normal">
+          <tr className="max-sm:flex">
+            <th scope="row" colSpan={4} className="px-3 py-2 text-left font-normal max-sm:flex-1">
               Cash
             </th>
-            <td className={NUMBER_CELL}>{dollars(account.cash_balance)}</td>
+            <td className={NUMBER_CELL}>{dollars(account.cash_balance, true)}</td>
             <td className={NUMBER_CELL}>{total ? percent((100 * account.cash_balance) / total) : "—"}</td>
-            <td />
+            <td className="max-sm:hidden" />
           </tr>
-          <tr className="font-semibold">
-            <th scope="row" colSpan={4} className="px-3 py-2 text-left">
+          <tr className="font-semibold max-sm:flex">
+            <th scope="row" colSpan={4} className="px-3 py-2 text-left max-sm:flex-1">
               Account total
             </th>
-            <td className={NUMBER_CELL}>{dollars(total)}</td>
+            <td className={NUMBER_CELL}>{dollars(total, true)}</td>
             <td className={NUMBER_CELL}>{total ? percent(100) : "—"}</td>
-            <td />
+            <td className="max-sm:hidden" />
           </tr>
         </tfoot>
       </table>
@@ -394,10 +402,7 @@ function AccountDetail({ id }: { id: string }) {
       {data && account && (
         <>
           <Card title={account.account_name}>
-            <p className="text-sm text-slate-600">
-              {ACCOUNT_TYPE_LABELS[account.account_type] ?? account.account_type}
-              {account.account_purpose && ` · ${account.account_purpose}`}
-            </p>
+            <p className="text-sm text-slate-600">{accountKind(account)}</p>
             <p className="mt-1 text-3xl font-bold tabular-nums">{dollars(valued?.total ?? account.cash_balance)}</p>
             <p className="text-sm text-slate-600">including {dollars(account.cash_balance)} cash</p>
           </Card>

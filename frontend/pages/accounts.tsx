@@ -8,7 +8,7 @@ import { ConfirmDelete } from "@/components/ConfirmDelete";
 import { AppPage } from "@/components/Layout";
 import { Button, Card, Empty, ErrorNotice, Loading } from "@/components/ui";
 import { errorMessage } from "@/lib/api";
-import { ACCOUNT_TYPE_LABELS, dollars, percent } from "@/lib/format";
+import { accountKind, dollars, percent } from "@/lib/format";
 import { accountValue, loadPortfolio, type Portfolio } from "@/lib/portfolio";
 import type { Account } from "@/lib/types";
 import { useApi } from "@/lib/useApi";
@@ -47,10 +47,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
           >
             {account.account_name}
           </Link>
-          <p className="text-sm text-slate-600">
-            {ACCOUNT_TYPE_LABELS[account.account_type] ?? account.account_type}
-            {account.account_purpose && ` · ${account.account_purpose}`}
-          </p>
+          <p className="text-sm text-slate-600">{accountKind(account)}</p>
           <p className="text-sm text-slate-600">
             {held} · cash {dollars(account.cash_balance)}
             {account.cash_interest > 0 && ` at ${percent(account.cash_interest * 100, 2)}`}

@@ -1,4 +1,4 @@
-import { baseWords, chance, countOf, dollars, duration, integer, percent, points } from "@/lib/format";
+import { accountKind, baseWords, chance, countOf, dollars, duration, integer, percent, points } from "@/lib/format";
 
 describe("formatting rules", () => {
   it("writes amounts in whole dollars with thousands separators, prices in cents", () => {
@@ -20,7 +20,15 @@ describe("formatting rules", () => {
     expect(integer(10000)).toBe("10,000");
   });
 
-  it("names the base of a  as classified while some holdings are not", () => {
+  it("says an account's type under its name only when the name does not say it", () => {
+    const account = { account_name: "401k", account_type: "401k", account_purpose: "Employer retirement plan" } as const;
+    expect(accountKind(account)).toBe("Employer retirement plan");
+    expect(accountKind({ ...account, account_name: "Taxable brokerage", account_type: "taxable" })).toBe("Employer retirement plan");
+    expect(accountKind({ ...account, account_name: "Work plan" })).toBe("401(k) · Employer retirement plan");
+    expect(accountKind({ ...account, account_name: "Work plan", account_purpose: "" })).toBe("401(k)");
+  });
+
+  it("names the base of a share, as classified while some holdings are not", () => {
     expect(baseWords("total", true)).toBe("of classified holdings and cash");
     expect(baseWords("invested", true)).toBe("of classified holdings");
     expect(baseWords("total", false)).toBe("of holdings and cash");

@@ -118,14 +118,15 @@ describe("account page", () => {
       "Vanguard Total Stock Market ETF",
       "", // the shares field
       "$300.00sample price, not a quote · as of Dec 1, 2026",
-      "$3,000",
+      "$3,000.00", // to the cent, so the values add up to the total exactly
       "50.0%",
       "SaveDelete",
     ]);
     expect(screen.getByTestId("share-VXUS")).toHaveTextContent("50.0%");
-    expect(screen.getByRole("rowheader", { name: "Account total" }).closest("tr")).toHaveTextContent("$6,000100.0%");
-    // Figures line up on the right, digits of equal width.
+    expect(screen.getByRole("rowheader", { name: "Account total" }).closest("tr")).toHaveTextContent("$6,000.00100.0%");
+    // Figures line up on the right, digits of equal width; on a phone, each under its column's name.
     expect(screen.getByTestId("value-VTI")).toHaveClass("text-right", "tabular-nums");
+    expect(screen.getByTestId("value-VTI")).toHaveAttribute("data-label", "Value");
   });
 
   it("prices a symbol no source prices with the user's own price, labelled as theirs", async () => {

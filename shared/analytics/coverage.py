@@ -41,7 +41,7 @@ def coverage_gaps(valuation: Valuation) -> list[str]:
         )
     if valuation.user_priced:
         gaps.append(
-            f"Valued at prices the user entered (no source prices them):"
+            f"Valued at prices you entered (no source prices them):"
             f" {', '.join(valuation.user_priced)}."
         )
     return gaps

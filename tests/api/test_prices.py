@@ -61,7 +61,7 @@ def test_an_all_unpriced_portfolio_is_refused_until_the_user_prices_it(
     assert portfolio["gaps"] == [
         "$2,505 (100.0% of the portfolio's value) is in holdings not yet classified (TSLA):"
         " it is shown as Unclassified, and drift against the targets is measured without it.",
-        "Valued at prices the user entered (no source prices them): TSLA.",
+        "Valued at prices you entered (no source prices them): TSLA.",
     ]
     # Now it starts (and fails only because the workflow here is unreachable).
     assert client.post("/api/analyze", headers=auth()).status_code == 503
