@@ -109,7 +109,7 @@ def test_a_user_prices_a_symbol_no_source_knows_and_sees_it_valued_as_theirs(
     page.go_back()
     page.get_by_label("Price of TSLQ", exact=True).fill("250")
     page.get_by_role("button", name="Save price").click()
-    expect(page.get_by_test_id("value-TSLQ")).to_have_text("$1,000")
+    expect(page.get_by_test_id("value-TSLQ")).to_have_text("$1,000.00")
     expect(page.get_by_test_id("price-TSLQ")).to_contain_text("your price · as of")
     screenshot(page, "user-price")
 
