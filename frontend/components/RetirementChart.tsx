@@ -54,9 +54,9 @@ export function BandTooltip({ active, payload, label, axisName }: Pick<TooltipCo
     <TooltipBox
       title={`${axisName} ${String(label)}`}
       lines={[
-        `Median: ${compactDollars(point.median)}`,
-        `25th–75th percentile: ${range(point.inner)}`,
-        `10th–90th percentile: ${range(point.outer)}`,
+        `Typical markets: ${compactDollars(point.median)}`,
+        `Middle half: ${range(point.inner)}`,
+        `Weak to strong markets: ${range(point.outer)}`,
       ]}
     />
   );
@@ -80,11 +80,11 @@ export function RetirementChart({ payload, notice }: { payload: RetirementPayloa
       <dl className="my-3 grid grid-cols-1 gap-3 sm:grid-cols-3">
         <Figure term="Chance the target income lasts" value={percent(success)} />
         <Figure term="Target income" value={`${dollars(projection.target_income)} / yr`} />
-        <Figure term="Sustainable income (90% of paths)" value={`${dollars(projection.sustainable_income)} / yr`} />
+        <Figure term="Income that lasts in 9 of 10 markets" value={`${dollars(projection.sustainable_income)} / yr`} />
       </dl>
       <div
         role="img"
-        aria-label={`Projected balance in today's dollars by ${axisName.toLowerCase()}: 10th to 90th percentile band and median, retirement at ${axisName.toLowerCase()} ${retiredAt}. Success probability ${percent(success)}.`}
+        aria-label={`Projected balance in today's dollars by ${axisName.toLowerCase()}: from weak to strong markets (10th to 90th percentile) and in typical markets (median), retirement at ${axisName.toLowerCase()} ${retiredAt}. Success probability ${percent(success)}.`}
         className="h-80 w-full"
       >
         <ResponsiveContainer width="100%" height="100%">
@@ -104,15 +104,16 @@ export function RetirementChart({ payload, notice }: { payload: RetirementPayloa
               label={{ value: "Balance (today's $)", angle: -90, position: "insideLeft", offset: -8, fill: "#334155", fontSize: 12, style: { textAnchor: "middle" } }}
             />
             <Tooltip content={(props) => <BandTooltip {...props} axisName={axisName} />} isAnimationActive={false} />
-            <Area dataKey="outer" name="10th–90th percentile" fill="#93c5fd" fillOpacity={0.45} stroke="none" isAnimationActive={false} />
-            <Area dataKey="inner" name="25th–75th percentile" fill="#3b82f6" fillOpacity={0.35} stroke="none" isAnimationActive={false} />
-            <Line dataKey="median" name="Median" stroke="#1e3a8a" strokeWidth={2} dot={false} isAnimationActive={false} />
+            <Area dataKey="outer" name="Weak to strong markets" fill="#93c5fd" fillOpacity={0.45} stroke="none" isAnimationActive={false} />
+            <Area dataKey="inner" name="Middle half" fill="#3b82f6" fillOpacity={0.35} stroke="none" isAnimationActive={false} />
+            <Line dataKey="median" name="Typical markets" stroke="#1e3a8a" strokeWidth={2} dot={false} isAnimationActive={false} />
             <ReferenceLine x={retiredAt} stroke="#b45309" strokeDasharray="4 4" label={{ value: "Retirement", position: "insideTopRight", fill: "#b45309", fontSize: 12 }} />
           </ComposedChart>
         </ResponsiveContainer>
       </div>
       <p className="mt-2 text-xs text-slate-500">
-        Shaded: 10th–90th and 25th–75th percentiles; line: median; dashed: retirement
+        Shaded: weak to strong markets (10th to 90th percentile), darker the middle half; line: typical markets
+        (median); dashed: retirement
         {projection.retirement_age !== null ? ` at age ${projection.retirement_age}` : ` in ${projection.years_until_retirement} years`}. In today&apos;s dollars.
       </p>
       {payload.variations && payload.variations.length > 0 && (

@@ -146,9 +146,9 @@ describe("RetirementChart", () => {
     const box = screen.getByText("Age 70").parentElement!;
     expect([...box.querySelectorAll("p")].map((line) => line.textContent)).toEqual([
       "Age 70",
-      "Median: $1.3M",
-      "25th–75th percentile: $900k – $1.5M",
-      "10th–90th percentile: $80k – $2.1M",
+      "Typical markets: $1.3M",
+      "Middle half: $900k – $1.5M",
+      "Weak to strong markets: $80k – $2.1M",
     ]);
     expect(box).toHaveClass("bg-white", "text-slate-900");
   });

@@ -202,7 +202,7 @@ describe("a finished analysis", () => {
     const section = await screen.findByRole("region", { name: "Retirement projection" });
 
     expect(within(section).getByText("87.3%")).toBeInTheDocument();
-    expect(within(section).getByRole("img", { name: /10th to 90th percentile band and median, retirement at age 67/ })).toBeInTheDocument();
+    expect(within(section).getByRole("img", { name: /from weak to strong markets \(10th to 90th percentile\) and in typical markets \(median\), retirement at age 67/ })).toBeInTheDocument();
     await waitFor(() => expect(container.querySelectorAll(".recharts-area-area")).toHaveLength(2));
     expect(container.querySelector(".recharts-line-curve")).not.toBeNull();
     expect(within(screen.getByRole("region", { name: "Retirement" })).getByText("works")).toBeInTheDocument();
