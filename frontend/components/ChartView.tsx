@@ -19,7 +19,7 @@ import {
 } from "recharts";
 
 import { BAR_HUE, NEUTRALS } from "@/lib/colors";
-import { dollars, percent } from "@/lib/format";
+import { dollars, percent, wholeDollars } from "@/lib/format";
 import type { Chart, ChartPoint } from "@/lib/types";
 
 import { TooltipBox } from "./ui";
@@ -130,7 +130,10 @@ export function ChartView({ id, chart, said }: { id: string; chart: Chart; said?
   const titleId = `chart-${id}-title`;
   const descriptionId = `chart-${id}-description`;
   const bars = chart.type === "bar" || chart.type === "horizontalBar";
-  const slices: Slice[] = bars ? chart.data : groupSmallSlices(chart.data);
+  // Whole dollars that add up to the chart's total, as its description states it.
+  const whole = wholeDollars(chart.data.map((point) => point.value));
+  const data = chart.data.map((point, i) => ({ ...point, value: whole[i]! }));
+  const slices: Slice[] = bars ? data : groupSmallSlices(data);
   return (
     <figure
       aria-labelledby={titleId}

@@ -35,6 +35,19 @@ export function dollars(amount: number, cents = false): string {
   return text.startsWith("-") && text !== "-0" ? `-$${text.slice(1)}` : `$${text.replace("-", "")}`;
 }
 
+/** Amounts (of 0 or more) in whole dollars that add up to their total as `dollars` shows it:
+ * each rounded down, and the dollars left over given to the largest remainders (largest amount
+ * first on a tie), as the backend's `apportion` does; so a chart's slices sum to its total. */
+export function wholeDollars(amounts: number[]): number[] {
+  const cents = amounts.map((amount) => Math.round(amount * 100));
+  const total = Number(fixed(cents.reduce((sum, c) => sum + c, 0) / 100, 0).replace(/,/g, ""));
+  const parts = cents.map((c) => Math.floor(c / 100));
+  const left = total - parts.reduce((sum, part) => sum + part, 0);
+  const order = cents.map((_, i) => i).sort((a, b) => cents[b]! % 100 - cents[a]! % 100 || cents[b]! - cents[a]! || a - b);
+  for (const i of order.slice(0, left)) parts[i]! += 1;
+  return parts;
+}
+
 export function percent(value: number, digits = 1): string {
   return `${fixed(value, digits)}%`;
 }

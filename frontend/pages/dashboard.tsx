@@ -26,6 +26,11 @@ function Allocation({ portfolio }: { portfolio: Portfolio }) {
           <div key={key} style={{ width: `${(100 * value) / total}%`, background: colorFor("asset_class", key) }} />
         ))}
       </div>
+      <p className="mt-2 text-sm text-slate-600">
+        Shares of the whole portfolio ({dollars(total)}), cash
+        {values.some(([key]) => key === "unclassified") && " and holdings not yet classified"} included; an analysis
+        compares them with your targets.
+      </p>
       <ul className="mt-3 grid grid-cols-2 gap-1 text-sm" aria-label="Allocation by asset class">
         {values.map(([key, value]) => (
           <li key={key} className="flex items-center gap-2">

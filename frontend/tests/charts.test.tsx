@@ -72,6 +72,19 @@ describe("ChartView", () => {
     expect(screen.getByRole("img", { name: /Materials 0\.2%/ })).toBeInTheDocument();
   });
 
+  it("shows whole dollars that add up to the chart's total", () => {
+    const unclassified = {
+      ...SECTORS,
+      data: [
+        { name: "AAPL", value: 11493.5, percentage: 76.0, color: "#0072B2" },
+        { name: "NVDA", value: 3628.6, percentage: 24.0, color: "#D55E00" },
+      ],
+    };
+    render(<ChartView id="top_holdings" chart={unclassified} />);
+    // $15,122.10 in all: alone, they would read $11,494 + $3,629 = $15,123.
+    expect(screen.getAllByRole("listitem").map((item) => item.textContent)).toEqual(["AAPL$11,493 · 76.0%", "NVDA$3,629 · 24.0%"]);
+  });
+
   it("drops the per-chart 'Chosen without a language model' (the results say it once)", () => {
     render(<ChartView id="sector_breakdown" chart={SECTORS} />);
     expect(screen.getByRole("figure")).toHaveAccessibleDescription("Exposure to each economic sector.");

@@ -1,4 +1,4 @@
-import { accountKind, baseWords, chance, countOf, dollars, duration, integer, percent, points } from "@/lib/format";
+import { accountKind, baseWords, chance, countOf, dollars, wholeDollars, duration, integer, percent, points } from "@/lib/format";
 
 describe("formatting rules", () => {
   it("writes amounts in whole dollars with thousands separators, prices in cents", () => {
@@ -18,6 +18,15 @@ describe("formatting rules", () => {
   it("writes ages, years and counts as whole numbers", () => {
     expect(integer(78.0)).toBe("78");
     expect(integer(10000)).toBe("10,000");
+  });
+
+  it("rounds amounts to whole dollars that add up to their total as shown", () => {
+    // Each rounded alone: $11,494 + $3,629 = $15,123, a dollar over the total's $15,122.
+    const amounts = [11493.5, 3628.6];
+    expect(dollars(11493.5 + 3628.6)).toBe("$15,122");
+    expect(wholeDollars(amounts)).toEqual([11493, 3629]);
+    expect(wholeDollars([135907.15, 0])).toEqual([135907, 0]);
+    expect(wholeDollars([0.6, 0.6, 0.6])).toEqual([1, 1, 0]);
   });
 
   it("says an account's type under its name only when the name does not say it", () => {

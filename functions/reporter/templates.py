@@ -194,7 +194,7 @@ def _allocation(data: Mapping[str, Any]) -> list[str]:
         f"- {d['name']}: {percent(d['actual'])} {plan['base_words'][d['base']]} against a target of"
         f" {percent(d['target'])} ({points(d['drift'])}"
         f" {'over' if float(d['drift']) > 0 else 'under' if float(d['drift']) < 0 else 'off'}"
-        f"{', outside the band' if d['outside_band'] else ''})"
+        f"{', outside the band' if d['outside_band'] else ', within the band'})"
         for d in plan["before"]
     )
     return [
@@ -225,8 +225,9 @@ def _risk(data: Mapping[str, Any]) -> list[str]:
     if risk["north_america_share"] is not None:
         lines.append(
             f"North America is {percent(risk['north_america_share'])} of classified invested"
-            f" value, against {percent(risk['global_north_america_share'])} of global equity"
-            f" markets ({points(risk['home_bias'])} of home bias)."
+            f" value (bonds and commodities included), against"
+            f" {percent(risk['global_north_america_share'])} of global equity markets"
+            f" ({points(risk['home_bias'])} of home bias)."
         )
     return lines
 
@@ -279,7 +280,7 @@ def _recommendations(data: Mapping[str, Any]) -> list[str]:
     if summary["unclassified_symbols"]:
         lines.append(
             f"Classify {', '.join(summary['unclassified_symbols'])} so their value counts toward"
-            " your targets: an analysis run with a language model classifies them (whoever runs"
-            " Alex sets ALEX_MODEL, see the README)."
+            " your targets: an analysis run with a language model classifies them (set ALEX_MODEL"
+            " before starting Alex, see the README)."
         )
     return lines

@@ -345,14 +345,18 @@ def write_offline_narrative(results: Mapping[str, Any]) -> str:
         "Weak, typical and strong markets are the 10th, 50th and 90th percentiles of the"
         " simulated balances.",
         "",
-        "| Year | Age | Weak markets | Typical markets | Strong markets |",
-        "|---:|---:|---:|---:|---:|",
     ]
-    for band in plan["balance_percentiles"]:
-        age = "" if band["age"] is None else whole(band["age"])
+    # By age when the age is known (a phone fits four columns), else by year.
+    bands = plan["balance_percentiles"]
+    by_age = all(band["age"] is not None for band in bands)
+    lines += [
+        f"| {'Age' if by_age else 'Year'} | Weak markets | Typical markets | Strong markets |",
+        "|---:|---:|---:|---:|",
+    ]
+    for band in bands:
+        when = whole(band["age"] if by_age else band["year"])
         lines.append(
-            f"| {whole(band['year'])} | {age} | {dollars(band['p10'])} | {dollars(band['p50'])}"
-            f" | {dollars(band['p90'])} |"
+            f"| {when} | {dollars(band['p10'])} | {dollars(band['p50'])} | {dollars(band['p90'])} |"
         )
     change = variation["compared_with_current_plan"]
     points = change["success_probability_change_percentage_points"]

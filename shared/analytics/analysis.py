@@ -170,10 +170,16 @@ def _findings(
         else:
             findings.append(f"Every share is within {plan.band:g} points of its target.")
     if trades:
-        total = sum(t.amount for t in trades)
+        sold = sum(t.amount for t in trades if t.action == "sell")
+        bought = sum(t.amount for t in trades if t.action == "buy")
+        moves = [
+            f"sell {dollars(sold)}" if sold else "",
+            f"buy {dollars(bought)}" if bought else "",
+        ]
         findings.append(
-            f"{len(trades)} trade{'s' if len(trades) != 1 else ''} within your accounts,"
-            f" {dollars(total)} in all, bring the allocation back toward its targets."
+            f"{len(trades)} trade{'s' if len(trades) != 1 else ''} within your accounts"
+            f" ({' and '.join(m for m in moves if m)}) bring the allocation back toward its"
+            " targets."
         )
     elif not plan.within_band_before:
         findings.append(

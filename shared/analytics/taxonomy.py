@@ -41,11 +41,13 @@ _NAMES: dict[str, str] = {
     "sep_ira": "SEP IRA",
     "hsa": "HSA",
     "529": "529 plan",
+    "taxable": "Taxable brokerage",
     "single_stocks": "Single stocks",
     "other_securities": "Other securities",
 }
 
 
 def display_name(key: str) -> str:
-    """'fixed_income' -> 'Fixed Income'; names that title case would mangle are spelled out."""
-    return SPECIAL_NAMES.get(key) or _NAMES.get(key) or key.replace("_", " ").title()
+    """'fixed_income' -> 'Fixed income', in sentence case as the SPA's `humanize` writes it;
+    names that would come out wrong are spelled out."""
+    return SPECIAL_NAMES.get(key) or _NAMES.get(key) or key.replace("_", " ").capitalize()

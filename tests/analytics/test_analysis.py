@@ -164,8 +164,11 @@ def test_findings_are_a_few_sentences_naming_their_bases() -> None:
         f"{worst.name} is {percent(worst.actual)} of classified holdings"
     )
     assert f"{points(worst.drift)} " in analysis.findings[0]
-    total = sum(t.amount for t in analysis.trades)
-    assert any(f"{dollars(total)} in all" in finding for finding in analysis.findings)
+    # What is sold and what is bought, each summed (one total would read as money moved twice).
+    sold = sum(t.amount for t in analysis.trades if t.action == "sell")
+    bought = sum(t.amount for t in analysis.trades if t.action == "buy")
+    said = f"sell {dollars(sold)} and buy {dollars(bought)}" if sold else f"buy {dollars(bought)}"
+    assert any(f"within your accounts ({said})" in finding for finding in analysis.findings)
     assert analysis.findings[-1] == (
         f"XYZ ({dollars(valuation.unclassified_value)}) has no allocation data yet, so the"
         " allocation shares leave it out."

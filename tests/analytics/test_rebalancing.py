@@ -126,7 +126,7 @@ def test_no_trade_pushes_another_drift_past_where_it_started() -> None:
     plan = plan_rebalance(valuation, {"equity": 50, "fixed_income": 50}, NORTH_AMERICA_ONLY)
     # Selling gold for VTI would lower commodities but push equity past its target.
     assert plan.trades == ()
-    assert any("Fixed Income stays 50.0 points under" in note for note in plan.notes)
+    assert any("Fixed income stays 50.0 points under" in note for note in plan.notes)
 
 
 def test_unclassified_holding_is_never_traded_and_is_named() -> None:

@@ -115,9 +115,7 @@ def test_a_user_prices_a_symbol_no_source_knows_and_sees_it_valued_as_theirs(
 
     page.get_by_role("link", name="Analysis").first.click()
     expect(page.get_by_role("button", name="Start analysis")).to_be_enabled()
-    expect(
-        page.get_by_text(re.compile(r"Valued at prices you entered .*: TSLQ"))
-    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Valued at prices you entered .*: TSLQ"))).to_be_visible()
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}])
