@@ -35,9 +35,17 @@ def coverage_gaps(valuation: Valuation) -> list[str]:
             " as Unclassified, and drift against the targets is measured without it."
         )
     if valuation.stale:
+        priced = {h.symbol for h in valuation.holdings if h.price is not None}
+        stale = ", ".join(valuation.stale)
+        which = (
+            "Every price is"
+            if priced <= set(valuation.stale)
+            else f"The price of {stale} is"
+            if len(valuation.stale) == 1
+            else f"The prices of {stale} are"
+        )
         gaps.append(
-            f"Prices older than {valuation.stale_after_days} days value"
-            f" {', '.join(valuation.stale)}: their figures may be out of date."
+            f"{which} older than {valuation.stale_after_days} days: figures may be out of date."
         )
     if valuation.user_priced:
         gaps.append(
