@@ -147,7 +147,7 @@ export function TradesTable({ trades }: { trades: Trade[] }) {
   return (
     <Table
       wide="max-w-2xl"
-      caption="Trades that bring the allocation back toward your targets. Check taxes and costs before acting."
+      caption="Trades that bring the shares marked Over or Under back toward their targets; a trade may move a share within the band on the way. Check taxes and costs before acting."
       head={
         <>
           {accounts && (

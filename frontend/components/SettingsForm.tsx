@@ -54,17 +54,20 @@ function regionProblem(shares: Shares): string | null {
 
 function TargetsFieldset({
   legend,
+  hint,
   shares,
   onChange,
 }: {
   legend: string;
+  hint?: string;
   shares: Shares;
   onChange: (shares: Shares) => void;
 }) {
-  const sum = total(parsed(shares) ?? {});
+  const sum = Number(total(parsed(shares) ?? {}).toFixed(2));
   return (
     <fieldset className="rounded-lg border border-slate-200 p-3">
       <legend className="px-1 text-sm font-semibold text-slate-800">{legend}</legend>
+      {hint && <p className="mb-2 text-sm text-slate-600">{hint}</p>}
       <div className="grid grid-cols-2 gap-3 sm:grid-cols-3">
         {Object.entries(shares).map(([key, value]) => (
           <TextField
@@ -81,7 +84,7 @@ function TargetsFieldset({
         ))}
       </div>
       <p className={`mt-2 text-sm ${Math.abs(sum - 100) > 0.01 ? "text-red-700" : "text-emerald-700"}`}>
-        Total: {Number(sum.toFixed(2))}% of 100%
+        {Math.abs(sum - 100) > 0.01 ? `Adds up to ${sum}%: targets must add up to 100%.` : "Adds up to 100%."}
       </p>
     </fieldset>
   );
@@ -167,7 +170,12 @@ export function SettingsForm({ user, onSave }: { user: User; onSave: (changes: U
         />
       </div>
       <TargetsFieldset legend="Asset-class targets" shares={assetShares} onChange={setAssetShares} />
-      <TargetsFieldset legend="Region targets" shares={regionShares} onChange={setRegionShares} />
+      <TargetsFieldset
+        legend="Region targets"
+        hint="International covers every region outside North America, Global included: set it, or the separate regions, not both."
+        shares={regionShares}
+        onChange={setRegionShares}
+      />
       {problem && <ErrorNotice message={problem} />}
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={saving}>

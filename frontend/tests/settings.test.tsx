@@ -27,6 +27,8 @@ describe("SettingsForm", () => {
     render(<SettingsForm user={USER} onSave={onSave} />);
 
     await setField("Equity (%)", "60");
+    // Said as it is typed, under the targets, before any save.
+    expect(screen.getByText("Adds up to 90%: targets must add up to 100%.")).toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
 
     expect(screen.getByRole("alert")).toHaveTextContent("Asset-class targets add up to 90%: they must add up to 100%.");
@@ -75,6 +77,6 @@ describe("SettingsForm", () => {
       region_targets: { north_america: 50, international: 50 },
     });
     expect(await screen.findByText("Saved.")).toBeInTheDocument();
-    expect(screen.getByText("Total: 100% of 100%", { selector: "fieldset:first-of-type p" })).toBeInTheDocument();
+    expect(screen.getByText("Adds up to 100%.", { selector: "fieldset:first-of-type p" })).toBeInTheDocument();
   });
 });
