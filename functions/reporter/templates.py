@@ -269,7 +269,7 @@ def _recommendations(data: Mapping[str, Any]) -> list[str]:
     if outlook["sustainable_income"] < outlook["target_income"]:
         lines.append(
             f"Your target income of {dollars(outlook['target_income'])} is above the"
-            f" {dollars(outlook['sustainable_income'])} paid in full in nine markets out of ten:"
+            f" {dollars(outlook['sustainable_income'])} that lasts in nine markets out of ten:"
             " contributing more, retiring later or lowering the target would close the gap."
         )
     if summary["unpriced_symbols"]:

@@ -322,7 +322,7 @@ def write_offline_narrative(results: Mapping[str, Any]) -> str:
         )
     )
     lines.append(
-        f"The highest income paid in full in {percent(plan['sustainable_income_success_percent'])}"
+        f"The highest income that lasts in {percent(plan['sustainable_income_success_percent'])}"
         f" of them is {dollars(plan['sustainable_income'])} a year."
     )
     if plan["median_depletion_age"] is not None:
@@ -368,7 +368,7 @@ def write_offline_narrative(results: Mapping[str, Any]) -> str:
         "",
         f"The income lasts in {percent(variation['success_probability_percent'])} of simulated"
         f" markets ({abs(points):.1f} percentage points {'more' if points >= 0 else 'fewer'}"
-        f" than the current plan); the income paid in full in"
+        f" than the current plan); the highest income that lasts in"
         f" {percent(plan['sustainable_income_success_percent'])} of them is"
         f" {dollars(variation['sustainable_income'])} a year.",
         "",

@@ -172,14 +172,22 @@ def _findings(
     if trades:
         sold = sum(t.amount for t in trades if t.action == "sell")
         bought = sum(t.amount for t in trades if t.action == "buy")
-        moves = [
-            f"sell {dollars(sold)}" if sold else "",
-            f"buy {dollars(bought)}" if bought else "",
-        ]
+        moves = " and ".join(
+            f"{word} {dollars(amount)}"
+            for word, amount in (("sell", sold), ("buy", bought))
+            if amount
+        )
+        # Whatever buys and sales do not match is cash: say so, so the two add up.
+        rest = (
+            f", {dollars(bought - sold)} of it from cash"
+            if sold and bought > sold
+            else f", keeping {dollars(sold - bought)} as cash"
+            if sold > bought
+            else ""
+        )
         findings.append(
             f"{len(trades)} trade{'s' if len(trades) != 1 else ''} within your accounts"
-            f" ({' and '.join(m for m in moves if m)}) bring the allocation back toward its"
-            " targets."
+            f" ({moves}{rest}) bring the allocation back toward its targets."
         )
     elif not plan.within_band_before:
         findings.append(

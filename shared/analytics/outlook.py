@@ -128,12 +128,19 @@ def _retire_later(plan: RetirementInputs) -> list[_Step]:
         changed = changed_plan(plan, retirement_delay_years=years)
         age = plan.current_age
         at = "" if age is None else f", at {age + changed.years_until_retirement}"
+        # What stays as planned: the age income is planned to, or (without an age, or with
+        # the years of retirement given) how many years of it.
+        if age is not None and plan.retirement_years is None:
+            end = age + plan.years_until_retirement + plan.years_in_retirement
+            keeps = f"still planning income to age {end}"
+        else:
+            keeps = f"with the same {plan.years_in_retirement} years of income"
         steps.append(
             _Step(
                 "retire_later",
                 changed,
                 f"Retire {years} years later{at}",
-                f"Retiring {years} years later{at}, with the income planned to the same age,",
+                f"Retiring {years} years later{at}, {keeps},",
             )
         )
     return steps

@@ -167,7 +167,10 @@ def test_findings_are_a_few_sentences_naming_their_bases() -> None:
     # What is sold and what is bought, each summed (one total would read as money moved twice).
     sold = sum(t.amount for t in analysis.trades if t.action == "sell")
     bought = sum(t.amount for t in analysis.trades if t.action == "buy")
-    said = f"sell {dollars(sold)} and buy {dollars(bought)}" if sold else f"buy {dollars(bought)}"
+    assert sold and bought > sold  # cash pays for the rest, as the finding says
+    said = (
+        f"sell {dollars(sold)} and buy {dollars(bought)}, {dollars(bought - sold)} of it from cash"
+    )
     assert any(f"within your accounts ({said})" in finding for finding in analysis.findings)
     assert analysis.findings[-1] == (
         f"XYZ ({dollars(valuation.unclassified_value)}) has no allocation data yet, so the"

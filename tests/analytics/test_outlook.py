@@ -76,6 +76,9 @@ def test_improvements_are_real_reruns_that_improve_ranked_best_first() -> None:
     later = by_kind["retire_later"]
     years = int(later.label.split()[1])
     assert later.label == f"Retire {years} years later, at {40 + 25 + years}"
+    # Income is still planned to the plan's last age (95), so it says that age, not "the same".
+    assert later.detail.startswith(f"{later.label.replace('Retire', 'Retiring')}, still planning")
+    assert "still planning income to age 95, raises" in later.detail
     rerun = project_retirement(changed_plan(current, retirement_delay_years=years))
     assert later.success_probability == rerun.success_probability
     more = by_kind["contribute_more"]
@@ -84,6 +87,16 @@ def test_improvements_are_real_reruns_that_improve_ranked_best_first() -> None:
     assert more.success_probability == rerun.success_probability
     assert f"from {100 * baseline.success_probability:.1f}%" in more.detail
     assert f"to {100 * more.success_probability:.1f}%" in more.detail
+
+
+def test_retiring_later_without_an_age_keeps_the_years_of_income() -> None:
+    current = plan(current_age=None)
+    later = next(
+        i for i in improvements(current, project_retirement(current)) if i.kind == "retire_later"
+    )
+    years = current.years_in_retirement
+    assert f"later, with the same {years} years of income, raises" in later.detail
+    assert changed_plan(current, retirement_delay_years=2).years_in_retirement == years
 
 
 def test_improvements_are_deterministic() -> None:
