@@ -183,7 +183,7 @@ def get_drift_and_rebalancing(context: RunContextWrapper[ReportContext]) -> str:
     plan = context.context.plan
     result = plan.model_dump(mode="json", exclude={"trades": {"__all__": {"account_id"}}})
     result["total_traded"] = float(sum((t.amount for t in plan.trades), Decimal(0)))
-    unclassified = bool(context.context.portfolio.valuation.unclassified)
+    unclassified = context.context.portfolio.valuation.unclassified_value > 0
     result["base_words"] = {
         "total": base_words("total", unclassified),
         "invested": base_words("invested", unclassified),

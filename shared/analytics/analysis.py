@@ -163,7 +163,7 @@ def _findings(
             side = "over" if worst.drift > 0 else "under"
             findings.append(
                 f"{worst.name} is {percent(worst.actual)}"
-                f" {base_words(worst.base, bool(valuation.unclassified))} against a"
+                f" {base_words(worst.base, valuation.unclassified_value > 0)} against a"
                 f" target of {percent(worst.target)}: {points(worst.drift)} {side}, the largest"
                 " drift from your targets."
             )
