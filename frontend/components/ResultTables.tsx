@@ -74,8 +74,8 @@ export function AllocationTables({ analysis, gaps = [] }: { analysis: ReportAnal
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-700">
-        {`The shares below are of your ${unclassified ? "classified " : ""}holdings (${dollars(bases.invested)})`}
-        {` and cash (${dollars(bases.cash)}): ${dollars(bases.total)} in all.`}
+        {`Your ${unclassified ? "classified " : ""}holdings are worth ${dollars(bases.invested)} and your cash`}
+        {` ${dollars(bases.cash)}: ${dollars(bases.total)} together. Each table says which its shares are of.`}
         {analysis.band !== undefined &&
           ` A share within ${integer(analysis.band)} points of its target is within the band; only those over or under need trades.`}
       </p>

@@ -65,7 +65,7 @@ describe("allocation table", () => {
     const rows = ANALYSIS.allocation.map((row) => ({ ...row, outside_band: undefined }));
     render(<AllocationTables analysis={{ ...ANALYSIS, band: undefined, allocation: rows }} />);
     expect(screen.getByRole("row", { name: "Equity 74.4% 70.0% +4.4 Over" })).toBeInTheDocument();
-    expect(screen.getByText(/The shares below/)).not.toHaveTextContent("band");
+    expect(screen.getByText(/holdings are worth/)).not.toHaveTextContent("band");
   });
 
   it("names the regions International counts, as the region chart shows them", () => {
@@ -76,15 +76,15 @@ describe("allocation table", () => {
 
   it("drops 'classified' from the bases when every holding is classified", () => {
     render(<AllocationTables analysis={{ ...ANALYSIS, bases: { ...ANALYSIS.bases, unclassified: 0 } }} />);
-    expect(screen.getByText(/The shares below/)).toHaveTextContent(/^The shares below are of your holdings/);
+    expect(screen.getByText(/holdings are worth/)).toHaveTextContent(/^Your holdings are worth \$113,934/);
     expect(screen.getByRole("table", { name: /By asset class, as a share of holdings and cash/ })).toBeInTheDocument();
   });
 
   it("states the bases in whole dollars that add up, and the band", () => {
     render(<AllocationTables analysis={ANALYSIS} gaps={["AAPL is not classified yet."]} />);
 
-    expect(screen.getByText(/The shares below/)).toHaveTextContent(
-      "The shares below are of your classified holdings ($113,934) and cash ($6,850): $120,784 in all." +
+    expect(screen.getByText(/holdings are worth/)).toHaveTextContent(
+      "Your classified holdings are worth $113,934 and your cash $6,850: $120,784 together. Each table says which its shares are of." +
         " A share within 5 points of its target is within the band; only those over or under need trades.",
     );
     expect(screen.getByText("AAPL is not classified yet.")).toBeInTheDocument();
