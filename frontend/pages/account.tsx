@@ -404,7 +404,10 @@ function AccountDetail({ id }: { id: string }) {
           <Card title={account.account_name}>
             <p className="text-sm text-slate-600">{accountKind(account)}</p>
             <p className="mt-1 text-3xl font-bold tabular-nums">{dollars(valued?.total ?? account.cash_balance)}</p>
-            <p className="text-sm text-slate-600">including {dollars(account.cash_balance)} cash</p>
+            <p className="text-sm text-slate-600">
+              including {dollars(account.cash_balance)} cash
+              {account.cash_interest > 0 && ` earning ${percent(account.cash_interest * 100, 2)} a year`}
+            </p>
           </Card>
           <Card title="Positions">
             {/* Always in the page, so a screen reader hears each change as it is confirmed. */}

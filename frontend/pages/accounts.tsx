@@ -50,7 +50,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
           <p className="text-sm text-slate-600">{accountKind(account)}</p>
           <p className="text-sm text-slate-600">
             {held} · cash {dollars(account.cash_balance)}
-            {account.cash_interest > 0 && ` at ${percent(account.cash_interest * 100, 2)}`}
+            {account.cash_interest > 0 && ` earning ${percent(account.cash_interest * 100, 2)} a year`}
           </p>
         </div>
         <p className="text-xl font-semibold tabular-nums">{dollars(accountValue(portfolio, account))}</p>

@@ -69,7 +69,7 @@ describe("accounts page", () => {
     renderSignedIn(<AccountsPage />);
     const item = (await screen.findByRole("link", { name: "401k" })).closest("li")!;
     expect(item).toHaveTextContent("$4,000");
-    expect(item).toHaveTextContent("1 position · cash $1,000 at 4.50%");
+    expect(item).toHaveTextContent("1 position · cash $1,000 earning 4.50% a year");
   });
 
   it("says what to do when there are no accounts", async () => {
