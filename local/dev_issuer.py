@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import APIRouter, Header, HTTPException
 from pydantic import BaseModel, Field, StringConstraints
 
-from shared.schemas import Name
+from shared.schemas import Name, Schema
 
 ISSUER = "urn:alex:local-dev-issuer"
 TOKEN_LIFETIME_SECONDS = 3600
@@ -25,7 +25,9 @@ TOKEN_LIFETIME_SECONDS = 3600
 NBF_BACKDATE_SECONDS = 10
 
 
-class DevTokenRequest(BaseModel):
+class DevTokenRequest(Schema):
+    """Refuses fields it does not know, as every request body of the API does."""
+
     user_id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_\-]{1,128}$")] = Field(
         description="The Clerk-style user id to sign in as, e.g. 'test_user_001'."
     )

@@ -141,6 +141,11 @@ def test_the_dev_issuer_mints_tokens_for_the_asking_frontend(client: TestClient)
         "/dev/token", json={"user_id": "user_dev"}, headers={"Origin": "https://evil.example"}
     )
     assert elsewhere.status_code == 403
+    # A field it does not know (a claim to smuggle in, say) is refused, naming it.
+    smuggled = client.post(
+        "/dev/token", json={"user_id": "user_dev", "azp": "https://evil.example"}
+    )
+    assert smuggled.status_code == 422 and "azp" in smuggled.text
 
 
 def test_the_dev_issuer_publishes_its_key(client: TestClient, issuer: DevIssuer) -> None:
