@@ -4,8 +4,9 @@
  * are computed by code in the backend; this only lays them out.
  */
 
-import { chance, dollars } from "@/lib/format";
-import type { RetirementPayload, SummaryPayload, VerdictLevel } from "@/lib/types";
+import { chance, dateTime, dollars } from "@/lib/format";
+import type { AnalysedSettings, RetirementPayload, SummaryPayload, User, VerdictLevel } from "@/lib/types";
+import { useCurrentUser } from "@/lib/user";
 
 const VERDICTS: Record<VerdictLevel, { words: string; style: string }> = {
   on_track: { words: "On track", style: "border-emerald-300 bg-emerald-50 text-emerald-900" },
@@ -48,6 +49,50 @@ export function Outcome({ summary }: { summary: SummaryPayload }) {
       Your target income lasts in {verdict.chance_words} simulated markets{" "}
       <span className="whitespace-nowrap tabular-nums">({chance(verdict.success_probability)})</span>.
       {helps && ` What would help most: ${helps.charAt(0).toLowerCase()}${helps.slice(1)}.`}
+    </p>
+  );
+}
+
+const SETTING_NAMES: Record<keyof AnalysedSettings, string> = {
+  years_until_retirement: "years until retirement",
+  target_retirement_income: "target income",
+  annual_contribution: "annual contribution",
+  current_age: "age",
+  asset_class_targets: "asset-class targets",
+  region_targets: "region targets",
+};
+
+/** What has changed since an analysis, by name: its settings against the user's now, and the
+ * portfolio's value against `total` (when known). Older analyses, without settings, compare none. */
+export function changedSince(summary: SummaryPayload, user: User | null, total: number | null): string[] {
+  const settings = summary.settings;
+  const changed =
+    settings && user
+      ? (Object.keys(SETTING_NAMES) as (keyof AnalysedSettings)[])
+          .filter((key) => JSON.stringify(sorted(settings[key])) !== JSON.stringify(sorted(user[key])))
+          .map((key) => SETTING_NAMES[key])
+      : [];
+  if (total !== null && summary.total_value !== undefined && Math.abs(total - summary.total_value) >= 0.005) {
+    changed.push("portfolio's value");
+  }
+  return changed;
+}
+
+function sorted(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** Says when an analysis no longer describes the settings or portfolio of now, so its verdict is
+ * not read as today's. `total`: the portfolio's value now, when the page has it. */
+export function SinceThen({ summary, when, total }: { summary: SummaryPayload; when: string; total: number | null }) {
+  const changed = changedSince(summary, useCurrentUser()?.user ?? null, total);
+  if (!changed.length) return null;
+  const list = changed.length === 1 ? changed[0] : `${changed.slice(0, -1).join(", ")} and ${changed.at(-1)}`;
+  return (
+    <p role="note" className="rounded-lg border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      Your {list} {changed.length === 1 ? "has" : "have"} changed since this analysis, whose figures are those of{" "}
+      {dateTime(when)}: start a new analysis to see where you stand now.
     </p>
   );
 }

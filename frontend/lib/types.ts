@@ -270,6 +270,11 @@ export interface ProducedBy {
   message: string;
 }
 
+export type AnalysedSettings = Pick<
+  User,
+  "years_until_retirement" | "target_retirement_income" | "annual_contribution" | "current_age" | "asset_class_targets" | "region_targets"
+>;
+
 export interface SummaryPayload {
   text: string;
   produced_by?: ProducedBy;
@@ -282,6 +287,8 @@ export interface SummaryPayload {
   /** The retirement verdict and the change that helps most: how a list shows the analysis. */
   verdict?: RetirementVerdict | null;
   helps_most?: string | null;
+  /** The settings the analysis was computed from (absent from older analyses). */
+  settings?: AnalysedSettings;
   charts?: string[];
   unclassified?: string[];
 }

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/router";
 import { useEffect } from "react";
 
+import { SinceThen } from "@/components/Headline";
 import { JobView, preloadResults } from "@/components/JobView";
 import { AppPage } from "@/components/Layout";
 import { Button, Card, ErrorNotice, Loading } from "@/components/ui";
@@ -66,12 +67,18 @@ function StartAnalysis() {
 }
 
 function FollowJob({ jobId }: { jobId: string }) {
+  const api = useApi();
   const { job, error, follow } = useJob(jobId);
+  // The portfolio's value now: a finished analysis says when it no longer describes it.
+  const portfolio = useLoad(() => api.portfolio(), [api]);
   useEffect(preloadResults, []);
   if (!job) return error ? <ErrorNotice message={error} /> : <Loading what="the analysis" />;
   return (
     <>
       {error && <ErrorNotice message={`Could not refresh the progress (still trying): ${error}`} />}
+      {job.summary_payload && (
+        <SinceThen summary={job.summary_payload} when={job.created_at} total={portfolio.data?.valuation.total ?? null} />
+      )}
       <JobView job={job} onRedriven={follow} />
     </>
   );

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 
-import { Outcome } from "@/components/Headline";
+import { Outcome, SinceThen } from "@/components/Headline";
 import { AppPage } from "@/components/Layout";
 import { SettingsForm } from "@/components/SettingsForm";
 import { Button, Card, Empty, ErrorNotice, Loading, StatusBadge } from "@/components/ui";
@@ -102,7 +102,8 @@ function StartButton({ portfolio }: { portfolio: Portfolio | null }) {
   );
 }
 
-function LastAnalysis() {
+/** `total`: the portfolio's value now, to say when the last analysis no longer describes it. */
+function LastAnalysis({ total }: { total: number | null }) {
   const api = useApi();
   const { data, error, loading, retry } = useLoad(() => api.jobs(1), [api]);
   if (loading && !data) return <Loading what="your last analysis" />;
@@ -115,6 +116,7 @@ function LastAnalysis() {
         {dateTime(job.created_at)} <StatusBadge status={job.status} />
       </p>
       {job.summary_payload && <Outcome summary={job.summary_payload} />}
+      {job.summary_payload && <SinceThen summary={job.summary_payload} when={job.created_at} total={total} />}
       {job.status === "failed" && <p className="text-slate-800">{failedAt(job)}</p>}
       <Link href={{ pathname: "/analysis/", query: { job: job.id } }} className="text-sm font-medium text-sky-800 underline">
         Open this analysis
@@ -140,7 +142,7 @@ function Cards() {
   return (
     <>
       <Card title="Your analysis" actions={<StartButton portfolio={portfolio.data} />}>
-        <LastAnalysis />
+        <LastAnalysis total={portfolio.data ? totalValue(portfolio.data) : null} />
       </Card>
       <PortfolioCards portfolio={portfolio} />
       <Card title="Settings and targets">

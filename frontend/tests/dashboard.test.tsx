@@ -81,6 +81,26 @@ describe("dashboard", () => {
     expect(screen.getByRole("link", { name: "Open this analysis" })).toHaveAttribute("href", expect.stringContaining("job=j1"));
   });
 
+  it("says when the settings or the portfolio's value have changed since the last analysis", async () => {
+    const { years_until_retirement, target_retirement_income, current_age, annual_contribution, asset_class_targets, region_targets } = USER;
+    const settings = { years_until_retirement, target_retirement_income, current_age, annual_contribution, asset_class_targets, region_targets };
+    const same = { ...LAST, summary_payload: { ...LAST.summary_payload, total_value: 4000, settings } };
+    vi.stubGlobal("fetch", dashboardApi({ jobs: [same] }).fetcher);
+    const { unmount } = renderDashboard();
+    await screen.findByText(/Your target income lasts/);
+    await screen.findByText("$4,000");
+    await screen.findByDisplayValue("80000"); // the user's settings have loaded: compared, and equal
+    expect(screen.queryByText(/changed since this analysis/)).toBeNull();
+    unmount();
+
+    const older = { ...same, summary_payload: { ...same.summary_payload, total_value: 3500, settings: { ...settings, target_retirement_income: 90000 } } };
+    vi.stubGlobal("fetch", dashboardApi({ jobs: [older] }).fetcher);
+    renderDashboard();
+    expect(await screen.findByText(/changed since this analysis/)).toHaveTextContent(
+      /^Your target income and portfolio's value have changed since this analysis, whose figures are those of .+: start a new analysis to see where you stand now\.$/,
+    );
+  });
+
   it("keeps Start disabled, with the reason, while there is nothing to analyse", async () => {
     vi.stubGlobal("fetch", dashboardApi({ analyzable: false }).fetcher);
     renderDashboard();

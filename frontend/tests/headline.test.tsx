@@ -1,6 +1,6 @@
 import { render, screen, within } from "@testing-library/react";
 
-import { Headline } from "@/components/Headline";
+import { changedSince, Headline } from "@/components/Headline";
 import type { RetirementPayload, VerdictLevel } from "@/lib/types";
 
 function retirement(level?: VerdictLevel, probability = 0.1945): RetirementPayload {
@@ -63,5 +63,34 @@ describe("headline", () => {
     render(<Headline retirement={retirement(undefined, 0.873)} findings={[]} />);
     expect(screen.getByText(/lasts through retirement/)).toHaveTextContent("in 87.3% of simulated markets");
     expect(screen.queryByText(/On track|At risk|Off track/)).toBeNull();
+  });
+});
+
+describe("changedSince", () => {
+  const settings = {
+    years_until_retirement: 25,
+    target_retirement_income: 80000,
+    annual_contribution: 20000,
+    current_age: 40,
+    asset_class_targets: { equity: 70, fixed_income: 30 },
+    region_targets: { north_america: 60, international: 40 },
+  } as const;
+  const user = { clerk_user_id: "u", display_name: "Test User", ...settings };
+  const summary = { text: "", total_value: 135907.15, settings };
+
+  it("names each setting and the value that changed since the analysis", () => {
+    expect(changedSince(summary, user, 135907.15)).toEqual([]);
+    // Targets compare as maps, whatever their keys' order.
+    expect(changedSince(summary, { ...user, asset_class_targets: { fixed_income: 30, equity: 70 } }, 135907.15)).toEqual([]);
+    expect(changedSince(summary, { ...user, target_retirement_income: 60000, region_targets: { north_america: 100 } }, 138206)).toEqual([
+      "target income",
+      "region targets",
+      "portfolio's value",
+    ]);
+  });
+
+  it("compares nothing it does not know: an older analysis's settings, or a value not loaded", () => {
+    expect(changedSince({ text: "", total_value: 1 }, { ...user, current_age: 41 }, null)).toEqual([]);
+    expect(changedSince(summary, null, 1)).toEqual(["portfolio's value"]);
   });
 });

@@ -10,10 +10,10 @@ from typing import Any
 from runtime.handlers import database, step_handler
 from runtime.model_choice import OFFLINE, OFFLINE_NOTICE
 from runtime.steps import run_step
-from shared.analytics import Valuation, coverage_gaps
+from shared.analytics import coverage_gaps
 from shared.analytics.prose import dollars, percent
 from shared.db import Database, Jobs
-from shared.portfolio import load_portfolio
+from shared.portfolio import Portfolio, load_portfolio
 from shared.schemas import Job, StepInput
 from state_machines.steps import BRANCHES, FINALIZE, START
 
@@ -33,9 +33,21 @@ def produced_by(writers: Collection[str | None]) -> dict[str, Any]:
     }
 
 
-def summary(job: Job, valuation: Valuation) -> dict[str, Any]:
-    """The headline figures of a finished analysis, what it could not see, and what wrote
-    each part (and, once, the whole)."""
+# The settings an analysis depends on: the SPA says when they have changed since.
+SETTINGS = (
+    "years_until_retirement",
+    "target_retirement_income",
+    "annual_contribution",
+    "current_age",
+    "asset_class_targets",
+    "region_targets",
+)
+
+
+def summary(job: Job, portfolio: Portfolio) -> dict[str, Any]:
+    """The headline figures of a finished analysis, what it could not see, what wrote each
+    part (and, once, the whole), and the settings and value it was computed from."""
+    valuation = portfolio.valuation
     total_value = float(valuation.total)
     unclassified = list(valuation.unclassified)
     gaps = coverage_gaps(valuation)
@@ -70,6 +82,7 @@ def summary(job: Job, valuation: Valuation) -> dict[str, Any]:
         "unclassified": unclassified,
         "generated_by": generated_by,
         "produced_by": produced_by(list(generated_by.values())),
+        "settings": portfolio.user.model_dump(mode="json", include=set(SETTINGS)),
     }
 
 
@@ -78,7 +91,7 @@ async def finalize_job(db: Database, request: StepInput) -> dict[str, Any]:
 
     async def work() -> dict[str, Any]:
         job = jobs.get(request.user_id, request.job_id)
-        summarised = summary(job, load_portfolio(db, request.user_id).valuation)
+        summarised = summary(job, load_portfolio(db, request.user_id))
         jobs.store_payload(request.user_id, request.job_id, FINALIZE.payload_kind, summarised)
         return {"charts": len(summarised["charts"])}
 

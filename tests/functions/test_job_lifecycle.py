@@ -108,6 +108,16 @@ async def test_the_whole_analysis_completes_offline_in_workflow_order(
         == done.retirement_payload["projection"]["success_probability"]
     )
     assert summary["verdict"] == done.retirement_payload["verdict"]
+    # The settings it was computed from: the SPA says when they have changed since.
+    user = load_portfolio(seeded, TEST_USER_ID).user
+    assert summary["settings"] == {
+        "years_until_retirement": user.years_until_retirement,
+        "target_retirement_income": float(user.target_retirement_income),
+        "annual_contribution": float(user.annual_contribution),
+        "current_age": user.current_age,
+        "asset_class_targets": user.asset_class_targets,
+        "region_targets": user.region_targets,
+    }
     assert summary["helps_most"] == done.retirement_payload["improvements"][0]["label"]
     assert summary["unclassified"] == ["AAPL", "NVDA"]
     assert summary["generated_by"] == dict.fromkeys(("report", "charts", "retirement"), "offline")
