@@ -14,15 +14,17 @@ const components: Components = {
       {children}
     </a>
   ),
-  // A wide table scrolls inside the page; a figure or a header never breaks across lines.
+  // A wide table scrolls inside the page; a figure never breaks across lines.
   // Focusable, so a keyboard can scroll a table wider than the screen.
   table: ({ children }) => (
     <div className="overflow-x-auto" tabIndex={0}>
       <table>{children}</table>
     </div>
   ),
+  // A header wraps between its words ("Strong / markets"), never inside one: a phone fits the
+  // projection's four columns.
   th: ({ children, style }) => (
-    <th style={style} className="whitespace-nowrap">
+    <th style={style} className="align-bottom break-normal">
       {children}
     </th>
   ),

@@ -202,7 +202,9 @@ def _allocation(data: Mapping[str, Any]) -> list[str]:
         *_listed("By region:", breakdowns["region"], TOTAL),
         "Drift leaves out holdings without allocation data, whose class and region are unknown:"
         " asset classes are shares of classified holdings and cash, regions shares of"
-        " classified holdings, and International counts every region outside North America.",
+        " classified holdings, and International counts every region outside North America."
+        " Each list is rounded to add up to 100%, so the same share may read a tenth of a point"
+        " apart in two.",
         f"Drift from your targets (the band is {whole(plan['band'])} points either side):"
         f"\n\n{drifts}",
     ]
@@ -218,14 +220,14 @@ def _risk(data: Mapping[str, Any]) -> list[str]:
     lines = [
         *_listed("By sector:", breakdowns["sector"], TOTAL),
         f"Your largest holding, {risk['largest_holding']}, is"
-        f" {percent(risk['largest_holding_weight'])} of all holdings; the portfolio is as"
-        f" concentrated as {risk['effective_holdings']:.1f} equal holdings.",
+        f" {percent(risk['largest_holding_weight'])} of all holdings; your money is as"
+        f" concentrated as it would be in {risk['effective_holdings']:.1f} holdings of equal size.",
         *_listed("How the money is held:", risk["vehicles"]["slices"], "of all holdings"),
     ]
     if risk["north_america_share"] is not None:
         lines.append(
-            f"North America is {percent(risk['north_america_share'])} of classified invested"
-            f" value (bonds and commodities included), against"
+            f"North America is {percent(risk['north_america_share'])} of classified holdings"
+            f" (bonds and commodities included), against"
             f" {percent(risk['global_north_america_share'])} of global equity markets"
             f" ({points(risk['home_bias'])} of home bias)."
         )
@@ -270,7 +272,7 @@ def _recommendations(data: Mapping[str, Any]) -> list[str]:
         lines.append(
             f"Your target income of {dollars(outlook['target_income'])} is above the"
             f" {dollars(outlook['sustainable_income'])} that lasts in nine markets out of ten:"
-            " contributing more, retiring later or lowering the target would close the gap."
+            " contributing more, retiring later or lowering the target would narrow the gap."
         )
     if summary["unpriced_symbols"]:
         lines.append(

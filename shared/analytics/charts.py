@@ -124,7 +124,8 @@ def sector_breakdown(valuation: Valuation) -> Chart:
         breakdown,
         "Sector breakdown",
         "Exposure to each economic sector (bonds and commodities by kind), looking through each "
-        "fund; uninvested cash is shown on its own.",
+        "fund, so real estate here includes what stock funds hold; uninvested cash is shown on "
+        "its own.",
         "horizontalBar",
     )
 
@@ -142,7 +143,8 @@ def top_holdings_chart(valuation: Valuation) -> Chart:
     return chart_from_breakdown(
         top_holdings(valuation),
         "Top holdings",
-        "The largest positions by value (summed across accounts), then everything else and cash.",
+        "The largest positions by value (summed across accounts), then any smaller ones"
+        " together, and cash.",
         "horizontalBar",
     )
 
