@@ -1,7 +1,8 @@
 /**
  * The top of a finished analysis: whether the retirement plan is on track (a coloured verdict, the
  * chance in words), the changes that most improve it, and the portfolio's main findings. All three
- * are computed by code in the backend; this only lays them out.
+ * are computed by code in the backend; this only lays them out. Also the same verdict in one line,
+ * where analyses are listed (`Outcome`), and what has changed since an analysis (`SinceThen`).
  */
 
 import { chance, dateTime, dollars } from "@/lib/format";
