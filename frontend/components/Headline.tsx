@@ -39,8 +39,9 @@ function Verdict({ retirement }: { retirement: RetirementPayload }) {
 }
 
 /** A finished analysis in one line, where analyses are listed: the verdict, its chance, and the
- * change that helps most; an analysis stored before verdicts shows its summary text. */
-export function Outcome({ summary }: { summary: SummaryPayload }) {
+ * change that helps most (and, with `value`, the portfolio's value then, which tells analyses of
+ * one portfolio apart); an analysis stored before verdicts shows its summary text. */
+export function Outcome({ summary, value = false }: { summary: SummaryPayload; value?: boolean }) {
   const { verdict, helps_most: helps } = summary;
   if (!verdict) return <p className="text-slate-800">{summary.text}</p>;
   const { words, style } = VERDICTS[verdict.level];
@@ -50,6 +51,7 @@ export function Outcome({ summary }: { summary: SummaryPayload }) {
       Your target income lasts in {verdict.chance_words} simulated markets{" "}
       <span className="whitespace-nowrap tabular-nums">({chance(verdict.success_probability)})</span>.
       {helps && ` What would help most: ${helps.charAt(0).toLowerCase()}${helps.slice(1)}.`}
+      {value && summary.total_value !== undefined && ` Portfolio value then: ${dollars(summary.total_value)}.`}
     </p>
   );
 }

@@ -67,7 +67,7 @@ function PastAnalyses() {
                 </Link>
                 <div className="w-full text-sm">
                   {job.summary_payload ? (
-                    <Outcome summary={job.summary_payload} />
+                    <Outcome summary={job.summary_payload} value />
                   ) : (
                     <p className="text-slate-700">{job.status === "failed" ? failedAt(job) : "In progress"}</p>
                   )}

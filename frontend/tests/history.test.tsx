@@ -25,6 +25,7 @@ const COMPLETED = {
   created_at: "2026-12-06T02:31:00Z",
   summary_payload: {
     text: "Portfolio value: $135,907. Chance the target retirement income lasts: 19.4% (about 1 in 5).",
+    total_value: 135907.15,
     verdict: { level: "off_track", success_probability: 0.194, chance_words: "about 1 in 5" },
     helps_most: "Contribute $20,000 more a year",
   },
@@ -43,7 +44,7 @@ describe("history page", () => {
     expect(items).toHaveLength(3);
     const [done, stopped, before] = items as [HTMLElement, HTMLElement, HTMLElement];
     expect(done).toHaveTextContent(
-      "Off track Your target income lasts in about 1 in 5 simulated markets (19.4%). What would help most: contribute $20,000 more a year.",
+      "Off track Your target income lasts in about 1 in 5 simulated markets (19.4%). What would help most: contribute $20,000 more a year. Portfolio value then: $135,907.",
     );
     expect(done.querySelector(".truncate")).toBeNull();
     expect(stopped).toHaveTextContent("The analysis failed while drawing the charts. Open it to retry from where it stopped.");
