@@ -39,7 +39,7 @@ function AccountRow({ account, portfolio, onChanged }: { account: Account; portf
   }
   return (
     <li className="rounded-lg border border-slate-200 p-4">
-      <div className="flex flex-wrap items-start justify-between gap-3">
+      <div className="flex flex-col gap-1 sm:flex-row sm:items-start sm:justify-between sm:gap-3">
         <div>
           <Link
             href={{ pathname: "/account/", query: { id: account.id } }}
